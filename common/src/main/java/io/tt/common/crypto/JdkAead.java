@@ -1,0 +1,120 @@
+package io.tt.common.crypto;
+
+import io.netty.buffer.ByteBuf;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.spec.AlgorithmParameterSpec;
+
+/**
+ * AEAD through the JDK's providers (AES-GCM uses AES-NI/CLMUL intrinsics).
+ *
+ * <p>The Cipher is obtained once per direction and re-initialised per frame with the next nonce: JCA
+ * has no other way to change a GCM nonce. Heap buffers go through the array API; direct buffers through
+ * their internal NIO view, so no ByteBuffer is allocated per frame.
+ */
+final class JdkAead extends Aead {
+
+  private static final byte[] ZEROS = new byte[256];
+
+  private final AeadMethod method;
+  private final Cipher cipher;
+  private final SecretKeySpec key;
+  private final byte[] aad;
+  private final byte[] nonce = new byte[AeadMethod.NONCE_LENGTH];
+  private final ByteBuffer zeroBuf = ByteBuffer.wrap(ZEROS);
+
+  JdkAead(AeadMethod method, byte[] key, byte[] aad) {
+    this.method = method;
+    this.key = new SecretKeySpec(key, method == AeadMethod.AES_256_GCM ? "AES" : "ChaCha20");
+    this.aad = aad.clone();
+    try {
+      this.cipher = Cipher.getInstance(method == AeadMethod.AES_256_GCM ? "AES/GCM/NoPadding" : "ChaCha20-Poly1305");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(method + " is not available in this JDK", e);
+    }
+  }
+
+  private AlgorithmParameterSpec spec(long counter) {
+    nonce(counter, nonce);
+    return method == AeadMethod.AES_256_GCM ? new GCMParameterSpec(128, nonce) : new IvParameterSpec(nonce);
+  }
+
+  @Override
+  public void seal(long counter, ByteBuf src, int srcIndex, int len, int zeroPad, ByteBuf dst) {
+    if (zeroPad < 0 || zeroPad > ZEROS.length) {
+      throw new IllegalArgumentException("padding out of range: " + zeroPad);
+    }
+    int outLen = len + zeroPad + TAG;
+    dst.ensureWritable(outLen);
+    int w = dst.writerIndex();
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, key, spec(counter));
+      cipher.updateAAD(aad);
+      int n;
+      if (src.hasArray() && dst.hasArray()) {
+        byte[] out = dst.array();
+        int o = dst.arrayOffset() + w;
+        n = cipher.update(src.array(), src.arrayOffset() + srcIndex, len, out, o);
+        n += cipher.doFinal(ZEROS, 0, zeroPad, out, o + n);
+      } else {
+        ByteBuffer in = view(src, srcIndex, len);
+        ByteBuffer out = dst.internalNioBuffer(w, outLen);
+        if (zeroPad == 0) {
+          n = cipher.doFinal(in, out);
+        } else {
+          n = cipher.update(in, out);
+          zeroBuf.clear().limit(zeroPad);
+          n += cipher.doFinal(zeroBuf, out);
+        }
+      }
+      if (n != outLen) {
+        throw new IllegalStateException("sealed " + n + " bytes, expected " + outLen);
+      }
+      dst.writerIndex(w + outLen);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(method + " seal failed", e);
+    }
+  }
+
+  @Override
+  public boolean open(long counter, ByteBuf src, int srcIndex, int len, ByteBuf dst) {
+    if (len < TAG) {
+      return false;
+    }
+    int outLen = len - TAG;
+    dst.ensureWritable(outLen);
+    int w = dst.writerIndex();
+    try {
+      cipher.init(Cipher.DECRYPT_MODE, key, spec(counter));
+      cipher.updateAAD(aad);
+      int n;
+      if (src.hasArray() && dst.hasArray()) {
+        n = cipher.doFinal(src.array(), src.arrayOffset() + srcIndex, len, dst.array(), dst.arrayOffset() + w);
+      } else {
+        ByteBuffer in = view(src, srcIndex, len);
+        ByteBuffer out = dst.internalNioBuffer(w, Math.max(outLen, 0));
+        n = cipher.doFinal(in, out);
+      }
+      if (n != outLen) {
+        return false;
+      }
+      dst.writerIndex(w + outLen);
+      return true;
+    } catch (AEADBadTagException e) {
+      return false;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(method + " open failed", e);
+    }
+  }
+
+  private static ByteBuffer view(ByteBuf buf, int index, int len) {
+    // A composite buffer has no single internal view; those are rare (the codec builds contiguous frames).
+    return buf.nioBufferCount() == 1 ? buf.internalNioBuffer(index, len) : buf.nioBuffer(index, len);
+  }
+}

@@ -1,0 +1,139 @@
+package io.tt.common.wire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.tt.common.crypto.Aead;
+
+/**
+ * Opens frames of one stream direction, as an explicit state machine (HEADER -> BODY -> HEADER ...).
+ *
+ * <p>Input arrives in arbitrary pieces. Whole frames are opened straight from the input; only the part of a
+ * frame cut by a read boundary is copied into a pending buffer, which never exceeds one sealed body
+ * (65,806 bytes) and is released as soon as it is used. Not thread-safe; one per connection direction.
+ */
+public final class FrameDecoder {
+
+  public enum Result {
+    /** The input is used up in the middle of a frame. */
+    NEED_MORE,
+    /** One frame was opened; its payload (possibly empty: a padding-only frame) was appended to the output. */
+    FRAME,
+    /** A header or body failed authentication: the stream is not ours or was tampered with. Stop reading. */
+    BAD
+  }
+
+  private enum State { HEADER, BODY, FAILED }
+
+  private final Aead aead;
+  private final ByteBufAllocator alloc;
+  private final ByteBuf headerPlain = Unpooled.buffer(Frames.HEADER_PLAIN, Frames.HEADER_PLAIN);
+  private State state = State.HEADER;
+  private int payloadLength;
+  private int padLength;
+  private long counter;
+  private ByteBuf pending;
+
+  public FrameDecoder(Aead aead, ByteBufAllocator alloc) {
+    this.aead = aead;
+    this.alloc = alloc;
+  }
+
+  /**
+   * A decoder whose first header was already opened (counter 0) by someone else, e.g. the server while it
+   * tried its keys; it next expects that frame's body. Re-opening would reuse a nonce, which some
+   * providers refuse even for decryption.
+   */
+  public static FrameDecoder afterFirstHeader(Aead aead, ByteBufAllocator alloc, int payloadLength, int padLength) {
+    FrameDecoder d = new FrameDecoder(aead, alloc);
+    d.state = State.BODY;
+    d.counter = 1;
+    d.payloadLength = payloadLength;
+    d.padLength = padLength;
+    return d;
+  }
+
+  /** Bytes the current state still needs before it can make progress (for handshake deadlines and tests). */
+  public int needed() {
+    int need = state == State.HEADER ? Frames.HEADER_SEALED : payloadLength + padLength + Aead.TAG;
+    return need - (pending == null ? 0 : pending.readableBytes());
+  }
+
+  /**
+   * Consumes input until one frame is opened or the input runs out.
+   * On {@link Result#FRAME} the payload was appended to {@code out}; call again while {@code in} is readable.
+   */
+  public Result decodeOne(ByteBuf in, ByteBuf out) {
+    if (state == State.FAILED) {
+      return Result.BAD;
+    }
+    int need = state == State.HEADER ? Frames.HEADER_SEALED : payloadLength + padLength + Aead.TAG;
+    ByteBuf src;
+    if (pending != null) {
+      int take = Math.min(need - pending.readableBytes(), in.readableBytes());
+      pending.writeBytes(in, take);
+      if (pending.readableBytes() < need) {
+        return Result.NEED_MORE;
+      }
+      src = pending;
+    } else if (in.readableBytes() >= need) {
+      src = in;
+    } else {
+      if (in.isReadable()) {
+        pending = alloc.buffer(need, need);
+        pending.writeBytes(in);
+      }
+      return Result.NEED_MORE;
+    }
+    boolean ok = state == State.HEADER ? openHeader(src) : openBody(src, out);
+    src.skipBytes(need);
+    if (src == pending) {
+      pending.release();
+      pending = null;
+    }
+    if (!ok) {
+      state = State.FAILED;
+      return Result.BAD;
+    }
+    if (state == State.HEADER) {
+      state = State.BODY;
+      return decodeOne(in, out);
+    }
+    state = State.HEADER;
+    return Result.FRAME;
+  }
+
+  private boolean openHeader(ByteBuf src) {
+    headerPlain.clear();
+    if (!aead.open(counter++, src, src.readerIndex(), Frames.HEADER_SEALED, headerPlain)) {
+      return false;
+    }
+    payloadLength = headerPlain.getUnsignedShort(0);
+    padLength = headerPlain.getUnsignedByte(2);
+    return true;
+  }
+
+  private boolean openBody(ByteBuf src, ByteBuf out) {
+    int sealed = payloadLength + padLength + Aead.TAG;
+    int start = out.writerIndex();
+    if (!aead.open(counter++, src, src.readerIndex(), sealed, out)) {
+      return false;
+    }
+    out.writerIndex(start + payloadLength);
+    return true;
+  }
+
+  /** Payload length announced by the last opened header (valid in BODY state and after FRAME). */
+  public int payloadLength() {
+    return payloadLength;
+  }
+
+  /** Frees the pending buffer; call when the connection closes. */
+  public void release() {
+    if (pending != null) {
+      pending.release();
+      pending = null;
+    }
+    state = State.FAILED;
+  }
+}
