@@ -123,6 +123,11 @@ public final class FrameDecoder {
     return true;
   }
 
+  /** Bytes of a cut frame held from earlier input: {@code in.readableBytes() + pendingBytes()} bounds the plaintext. */
+  public int pendingBytes() {
+    return pending == null ? 0 : pending.readableBytes();
+  }
+
   /** Payload length announced by the last opened header (valid in BODY state and after FRAME). */
   public int payloadLength() {
     return payloadLength;

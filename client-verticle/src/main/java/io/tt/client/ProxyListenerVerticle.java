@@ -1,0 +1,36 @@
+package io.tt.client;
+
+import io.tt.common.config.ClientConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
+
+/**
+ * One per event loop: the local HTTP+SOCKS5 proxy port (Vert.x shares the port between the instances) and the
+ * tunnels of the connections accepted on this event loop.
+ */
+final class ProxyListenerVerticle extends VerticleBase {
+
+  private final ClientContext ctx;
+
+  ProxyListenerVerticle(ClientContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Future<?> start() {
+    ClientConfig cfg = ctx.config();
+    TunnelDialer dialer = new TunnelDialer(vertx.createNetClient(new NetClientOptions()
+        .setConnectTimeout(cfg.connectTimeoutMillis())
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true)
+        .setTcpFastOpen(vertx.isNativeTransportEnabled())), ctx.picker(), ctx.keys(), cfg.tunnel(), ctx.clock());
+    return vertx.createNetServer(new NetServerOptions()
+            .setTcpNoDelay(true)
+            .setReuseAddress(true)
+            .setAcceptBacklog(1024))
+        .connectHandler(so -> new ProxyInbound(ctx, dialer, vertx, so).start())
+        .listen(cfg.listen().port(), cfg.listen().host());
+  }
+}

@@ -1,0 +1,68 @@
+package io.tt.common.config;
+
+import io.tt.common.proxy.TargetAddress;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** Everything a TT client runs with, validated once. */
+public record ClientConfig(TargetAddress listen, List<String> servers, Balance balance, String proxyUser,
+                           Secret proxyPassword, TunnelSettings tunnel, TunOptions tun, int connectTimeoutMillis,
+                           int instances, boolean verbose) {
+
+  public static final String DEFAULT_LISTEN = "127.0.0.1:1080";
+
+  /** How new tunnels are spread over several servers. */
+  public enum Balance {
+    /** Round robin over the healthy servers. */
+    BALANCE_RR,
+    /** The first healthy server; the next when it fails. */
+    ACTIVE_BACKUP;
+
+    public static Balance fromName(String s) {
+      return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "balance-rr", "rr", "round-robin" -> BALANCE_RR;
+        case "active-backup", "backup" -> ACTIVE_BACKUP;
+        default -> throw new IllegalArgumentException("must be balance-rr or active-backup, got '" + s + "'");
+      };
+    }
+  }
+
+  public static ClientConfig fromJson(JsonObject json) {
+    ConfigValues c = new ConfigValues(json);
+    TargetAddress listen = ServerConfig.address(c, "listen", 1080);
+    if (!c.has("listen")) {
+      listen = TargetAddress.parse(DEFAULT_LISTEN, 1080);
+    }
+    List<String> servers = c.list("server");
+    if (servers.isEmpty()) {
+      throw ConfigException.of("server", "missing: give -s/--server HOST (several: HOST1,HOST2)");
+    }
+    for (String s : servers) {
+      if (s.isEmpty() || s.contains(" ") || s.contains("/")) {
+        throw ConfigException.of("server", "not a host name or address: '" + s + "'");
+      }
+    }
+    Balance balance;
+    try {
+      balance = c.has("balance") ? Balance.fromName(c.string("balance")) : Balance.BALANCE_RR;
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.of("balance", e.getMessage());
+    }
+    String user = null;
+    Secret password = null;
+    if (c.has("proxy-user")) {
+      String up = c.string("proxy-user");
+      int colon = up.indexOf(':');
+      if (colon <= 0 || colon == up.length() - 1) {
+        throw ConfigException.of("proxy-user", "must be USER:PASSWORD");
+      }
+      user = up.substring(0, colon);
+      password = new Secret(up.substring(colon + 1));
+    }
+    return new ClientConfig(listen, servers, balance, user, password, TunnelSettings.from(c), TunOptions.from(c),
+        c.integer("connect-timeout", 10_000, 100, 600_000),
+        c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
+        c.bool("verbose"));
+  }
+}

@@ -1,0 +1,61 @@
+package io.tt.common.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.tt.common.config.OptionSpec.flag;
+import static io.tt.common.config.OptionSpec.value;
+
+/** The options of {@code tt server} and {@code tt client}: the seed's, plus TT's additions. */
+public final class Options {
+
+  private Options() {
+  }
+
+  private static List<OptionSpec> shared() {
+    List<OptionSpec> l = new ArrayList<>();
+    l.add(flag("h", "help", "Prints help information"));
+    l.add(flag("V", "version", "Prints version information"));
+    l.add(flag("v", "verbose", "Logs each tunnel and every port jump"));
+    l.add(value("c", "config", "file", null, "JSON config file (keys are the long option names)"));
+    l.add(value("k", "key", "key", null, "Shared password (prefer --key-file or TT_KEY: argv is visible to other users)"));
+    l.add(value(null, "key-file", "file", null, "File holding the password (one key per line; all accepted, the first used)"));
+    l.add(value("m", "methods", "methods", TunnelSettings.DEFAULT_METHOD, "AEAD: aes-256-gcm, chacha20-poly1305 (server: comma list accepted)"));
+    l.add(value("r", "port-range", "range", TunnelSettings.DEFAULT_PORT_RANGE, "Ports the server jumps over"));
+    l.add(value(null, "slot-seconds", "seconds", String.valueOf(TunnelSettings.DEFAULT_SLOT_SECONDS), "Length of a port slot"));
+    l.add(value(null, "padding", "policy", "auto", "Frame padding: off, auto, full"));
+    l.add(value(null, "frame-size", "bytes", String.valueOf(TunnelSettings.DEFAULT_FRAME_SIZE), "Largest payload per frame"));
+    l.add(value(null, "timestamp-window", "seconds", "max(30, slot-seconds)", "Largest clock difference accepted"));
+    l.add(value(null, "connect-timeout", "ms", "10000", "Connect timeout"));
+    l.add(value(null, "instances", "n", "cores", "Event-loop verticle instances"));
+    l.add(value(null, "tun-ip", "cidr", null, "TUN mode: device address, e.g. 10.1.0.2/24"));
+    l.add(value(null, "tun-mtu", "mtu", String.valueOf(TunOptions.DEFAULT_MTU), "TUN mode: device MTU"));
+    l.add(value(null, "tun-proto", "proto", "UDP", "TUN mode: UDP or TCP"));
+    l.add(flag(null, "no-port-jump-on-tun-mode", "TUN mode: stay on the first port of the range"));
+    return l;
+  }
+
+  public static final List<OptionSpec> SERVER = server();
+  public static final List<OptionSpec> CLIENT = client();
+
+  private static List<OptionSpec> server() {
+    List<OptionSpec> l = shared();
+    l.add(3, value("l", "listen", "listen-addr", ServerConfig.DEFAULT_LISTEN, "Address to listen on"));
+    l.add(value(null, "fallback", "host:port", null, "Real web server that probes are handed to (default: built-in site)"));
+    l.add(value(null, "handshake-timeout", "ms", "10000", "Deadline for a new connection's first frame"));
+    l.add(value(null, "replay-capacity", "n", "200000", "Most salts the replay filter holds"));
+    l.add(value(null, "metrics-listen", "host:port", null, "Serve Prometheus /metrics and /health here"));
+    l.add(value(null, "cluster-members", "hosts", null, "Join a server cluster (Hazelcast TCP-IP members)"));
+    l.add(value(null, "cluster-host", "address", null, "Address this member binds Hazelcast to"));
+    return List.copyOf(l);
+  }
+
+  private static List<OptionSpec> client() {
+    List<OptionSpec> l = shared();
+    l.add(3, value("s", "server", "server", null, "Server host name or address (several: comma list)"));
+    l.add(4, value("l", "listen", "listen-addr", ClientConfig.DEFAULT_LISTEN, "Local HTTP and SOCKS5 proxy address"));
+    l.add(value(null, "balance", "mode", "balance-rr", "Several servers: balance-rr or active-backup"));
+    l.add(value(null, "proxy-user", "user:pass", null, "Require this login on the local proxy (SOCKS5 and HTTP)"));
+    return List.copyOf(l);
+  }
+}

@@ -1,0 +1,45 @@
+package io.tt.common.config;
+
+import io.tt.common.proxy.TargetAddress;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/** Everything a TT server runs with, validated once. */
+public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddress fallback, int handshakeTimeoutMillis,
+                           int connectTimeoutMillis, int replayCapacity, TunOptions tun, TargetAddress metricsListen,
+                           List<String> clusterMembers, String clusterHost, int instances, boolean verbose) {
+
+  public static final String DEFAULT_LISTEN = "0.0.0.0";
+
+  public static ServerConfig fromJson(JsonObject json) {
+    ConfigValues c = new ConfigValues(json);
+    String listen = c.has("listen") ? c.string("listen") : DEFAULT_LISTEN;
+    if (listen.contains(":") && !listen.contains("::") && listen.indexOf(':') == listen.lastIndexOf(':')) {
+      throw ConfigException.of("listen", "the server listens on an address only (its ports come from port-range), got '" + listen + "'");
+    }
+    TunnelSettings tunnel = TunnelSettings.from(c);
+    TargetAddress fallback = c.has("fallback") ? address(c, "fallback", -1) : null;
+    TargetAddress metrics = c.has("metrics-listen") ? address(c, "metrics-listen", 9464) : null;
+    return new ServerConfig(listen, tunnel, fallback,
+        c.integer("handshake-timeout", 10_000, 100, 600_000),
+        c.integer("connect-timeout", 10_000, 100, 600_000),
+        c.integer("replay-capacity", 200_000, 1000, 50_000_000),
+        TunOptions.from(c), metrics, c.list("cluster-members"),
+        c.has("cluster-host") ? c.string("cluster-host") : null,
+        c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
+        c.bool("verbose"));
+  }
+
+  static TargetAddress address(ConfigValues c, String key, int defaultPort) {
+    try {
+      TargetAddress a = TargetAddress.parse(c.string(key), defaultPort);
+      if (a.port() < 1) {
+        throw new IllegalArgumentException("needs a port");
+      }
+      return a;
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.of(key, "must be HOST:PORT (" + e.getMessage() + ")");
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.tt.common.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.tt.common.wire.FrameEncoder;
+import io.vertx.core.Future;
+import io.vertx.core.internal.net.NetSocketInternal;
+
+/**
+ * Pipes a plain socket and a tunnel socket: plain bytes are sealed into frames one way, frames opened the other.
+ *
+ * <p>The hot path: raw pooled ByteBufs straight from Netty (no copy to a heap Buffer), one output buffer per read
+ * sized from the input, the connection's cipher objects reused, back-pressure both ways (a side is paused while
+ * the other's write queue is full). Runs entirely on the connection's event loop.
+ */
+public final class TunnelRelay {
+
+  /** Told once when the relay ends, with the bytes moved each way. */
+  public interface Listener {
+    void closed(long plainToTunnelBytes, long tunnelToPlainBytes, boolean authFailure);
+  }
+
+  private final NetSocketInternal plain;
+  private final NetSocketInternal tunnel;
+  private final FrameEncoder encoder;
+  private final FrameOpener opener;
+  private final ByteBufAllocator alloc;
+  private final Listener listener;
+  private long up;
+  private long down;
+  private boolean authFailure;
+  private boolean closed;
+  /** The last writes each way: a side that ends is closed on the other only after they are on the wire. */
+  private Future<Void> lastToTunnel = Future.succeededFuture();
+  private Future<Void> lastToPlain = Future.succeededFuture();
+
+  private TunnelRelay(NetSocketInternal plain, NetSocketInternal tunnel, FrameEncoder encoder, FrameOpener opener,
+                      Listener listener) {
+    this.plain = plain;
+    this.tunnel = tunnel;
+    this.encoder = encoder;
+    this.opener = opener;
+    this.alloc = tunnel.channelHandlerContext().alloc();
+    this.listener = listener;
+  }
+
+  /**
+   * Starts relaying. Both sockets should be paused by the caller while it wires things up; they are resumed here.
+   */
+  public static TunnelRelay start(NetSocketInternal plain, NetSocketInternal tunnel, FrameEncoder encoder,
+                                  FrameOpener opener, Listener listener) {
+    TunnelRelay r = new TunnelRelay(plain, tunnel, encoder, opener, listener);
+    plain.messageHandler(r::fromPlain);
+    tunnel.messageHandler(r::fromTunnel);
+    plain.drainHandler(v -> tunnel.resume());
+    tunnel.drainHandler(v -> plain.resume());
+    // When one side ends, what was read from it still has to reach the other before that one closes too.
+    plain.closeHandler(v -> r.lastToTunnel.onComplete(x -> r.close()));
+    tunnel.closeHandler(v -> r.lastToPlain.onComplete(x -> r.close()));
+    plain.exceptionHandler(t -> r.close());
+    tunnel.exceptionHandler(t -> r.close());
+    plain.resume();
+    tunnel.resume();
+    return r;
+  }
+
+  private void fromPlain(Object msg) {
+    if (!(msg instanceof ByteBuf in)) {
+      io.netty.util.ReferenceCountUtil.release(msg);
+      return;
+    }
+    int n = in.readableBytes();
+    if (closed || n == 0) {
+      in.release();
+      return;
+    }
+    ByteBuf out = alloc.directBuffer(encoder.maxEncodedLength(n));
+    try {
+      encoder.encode(in, out);
+    } finally {
+      in.release();
+    }
+    up += n;
+    lastToTunnel = tunnel.writeMessage(out);
+    if (tunnel.writeQueueFull()) {
+      plain.pause();
+    }
+  }
+
+  private void fromTunnel(Object msg) {
+    if (!(msg instanceof ByteBuf in)) {
+      io.netty.util.ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (closed) {
+      in.release();
+      return;
+    }
+    writeOpened(in);
+  }
+
+  /** Opens every whole frame in {@code in} (released here) and writes the payload to the plain side. */
+  public void writeOpened(ByteBuf in) {
+    ByteBuf out = alloc.directBuffer(Math.max(in.readableBytes() + opener.pendingBytes(), 1));
+    boolean ok;
+    try {
+      ok = opener.open(in, out);
+    } finally {
+      in.release();
+    }
+    if (out.isReadable()) {
+      down += out.readableBytes();
+      lastToPlain = plain.writeMessage(out);
+      if (plain.writeQueueFull()) {
+        tunnel.pause();
+      }
+    } else {
+      out.release();
+    }
+    if (!ok) {
+      authFailure = true;
+      close();
+    }
+  }
+
+  /** Closes both sides once; pending writes are flushed before each socket closes. */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    opener.release();
+    plain.close();
+    tunnel.close();
+    listener.closed(up, down, authFailure);
+  }
+}

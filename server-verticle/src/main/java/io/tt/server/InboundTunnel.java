@@ -1,0 +1,246 @@
+package io.tt.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
+import io.tt.common.config.ServerConfig;
+import io.tt.common.proxy.TargetAddress;
+import io.tt.common.relay.DecoderOpener;
+import io.tt.common.relay.TunnelRelay;
+import io.tt.common.wire.Command;
+import io.tt.common.wire.FrameEncoder;
+import io.tt.common.wire.Frames;
+import io.tt.common.wire.ReplyStatus;
+import io.tt.common.wire.ServerHandshake;
+import io.tt.common.wire.ServerReply;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * One accepted connection on a TT port: handshake (or hand-over to the fake site), connect to the target,
+ * then relay. States: HANDSHAKE -> CONNECTING -> RELAYING, or HANDSHAKE -> REJECTED.
+ */
+final class InboundTunnel {
+
+  private static final Logger LOG = Logger.getLogger(InboundTunnel.class.getName());
+
+  private enum State { HANDSHAKE, CONNECTING, RELAYING, REJECTED, CLOSED }
+
+  private final ServerContext ctx;
+  private final Vertx vertx;
+  private final NetSocketInternal socket;
+  private final int port;
+  private final NetClient client;
+  private final Set<InboundTunnel> live;
+  private final ServerHandshake handshake;
+  private final ByteBufAllocator alloc;
+  private State state = State.HANDSHAKE;
+  private long deadline;
+  /** Frames that arrived after the first one while the target connection is being made. */
+  private ByteBuf early;
+  private TunnelRelay relay;
+  private NetSocketInternal target;
+
+  InboundTunnel(ServerContext ctx, Vertx vertx, NetSocket socket, int port, NetClient client, Set<InboundTunnel> live) {
+    this.ctx = ctx;
+    this.vertx = vertx;
+    this.socket = (NetSocketInternal) socket;
+    this.port = port;
+    this.client = client;
+    this.live = live;
+    this.alloc = this.socket.channelHandlerContext().alloc();
+    ServerConfig cfg = ctx.config();
+    this.handshake = new ServerHandshake(ctx.keys().accepted(), port, ctx.replayFilter(), ctx.clock().millis(),
+        cfg.tunnel().windowSeconds() * 1000L, alloc);
+  }
+
+  void start() {
+    live.add(this);
+    // The port's NetServer is shut down when its lifetime ends; that must not end this connection.
+    socket.eventHandler(ReferenceCountUtil::release);
+    socket.messageHandler(this::onMessage);
+    socket.closeHandler(v -> onClosed());
+    socket.exceptionHandler(t -> LOG.fine(() -> "tunnel socket error: " + t));
+    deadline = vertx.setTimer(ctx.config().handshakeTimeoutMillis(), t -> onDeadline());
+  }
+
+  private void onMessage(Object msg) {
+    if (!(msg instanceof ByteBuf in)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    switch (state) {
+      case HANDSHAKE -> onHandshakeBytes(in);
+      case CONNECTING -> {
+        if (early == null) {
+          early = alloc.buffer(in.readableBytes());
+        }
+        early.writeBytes(in);
+        in.release();
+        if (early.readableBytes() > Frames.MAX_BODY_SEALED * 4) {
+          socket.pause(); // the client got ahead of the target connection: wait for it
+        }
+      }
+      default -> in.release();
+    }
+  }
+
+  private void onHandshakeBytes(ByteBuf in) {
+    ServerHandshake.Step step;
+    try {
+      step = handshake.feed(in);
+    } catch (RuntimeException e) {
+      in.release();
+      throw e;
+    }
+    switch (step) {
+      case NEED_MORE -> in.release();
+      case REJECTED -> {
+        // Whatever else arrived with the deciding bytes belongs to the prober's request too.
+        handshake.received().writeBytes(in, Math.min(in.readableBytes(), handshake.received().writableBytes()));
+        in.release();
+        reject(handshake.rejection());
+      }
+      case ACCEPTED -> {
+        vertx.cancelTimer(deadline);
+        if (in.isReadable()) {
+          early = in;
+        } else {
+          in.release();
+        }
+        accepted();
+      }
+    }
+  }
+
+  private void onDeadline() {
+    if (state != State.HANDSHAKE) {
+      return;
+    }
+    ctx.stats().handshakeTimeouts.increment();
+    if (handshake.acceptedKey() != null) {
+      // An authenticated client that stalls mid-frame: nothing to hide from it, just close.
+      close();
+      return;
+    }
+    reject(ServerHandshake.Rejection.BAD_AUTH);
+  }
+
+  private void reject(ServerHandshake.Rejection why) {
+    vertx.cancelTimer(deadline);
+    state = State.REJECTED;
+    live.remove(this);
+    ctx.stats().rejected(why);
+    LOG.fine(() -> "connection on port " + port + " did not authenticate (" + why + "): handed to the fake site");
+    ByteBuf read = handshake.received();
+    Buffer bytes = Buffer.buffer(read.readableBytes());
+    bytes.appendBytes(io.netty.buffer.ByteBufUtil.getBytes(read));
+    socket.messageHandler(null);
+    socket.closeHandler(null);
+    ctx.rejected().accept(socket, bytes);
+  }
+
+  private void accepted() {
+    state = State.CONNECTING;
+    socket.pause();
+    if (handshake.request().command() != Command.CONNECT) {
+      // TUN streams are served by the TUN module when TUN mode is on; refuse otherwise.
+      replyFailure(ReplyStatus.NOT_ALLOWED);
+      return;
+    }
+    TargetAddress t = handshake.request().target();
+    LOG.fine(() -> "tunnel on port " + port + " to " + t);
+    client.connect(t.port(), t.host()).onComplete(ar -> {
+      if (state == State.CLOSED) {
+        if (ar.succeeded()) {
+          ar.result().close();
+        }
+        return;
+      }
+      if (ar.failed()) {
+        LOG.fine(() -> "connect to " + t + " failed: " + ar.cause().getMessage());
+        replyFailure(ReplyStatus.ofConnectFailure(ar.cause()));
+        return;
+      }
+      startRelay((NetSocketInternal) ar.result());
+    });
+  }
+
+  private FrameEncoder newEncoder(byte[] serverSalt) {
+    var cfg = ctx.config().tunnel();
+    return ServerReply.encoder(handshake.acceptedKey().key(), handshake.acceptedKey().method(), port,
+        cfg.padding(), cfg.frameSize(), serverSalt);
+  }
+
+  private void replyFailure(ReplyStatus status) {
+    byte[] serverSalt = new byte[Frames.SALT_LENGTH];
+    FrameEncoder enc = newEncoder(serverSalt);
+    socket.writeMessage(ServerReply.hello(alloc, enc, serverSalt, handshake.salt(), status, null))
+        .onComplete(v -> close());
+  }
+
+  private void startRelay(NetSocketInternal target) {
+    this.target = target;
+    target.pause();
+    state = State.RELAYING;
+    ctx.stats().tunnelsOpened.increment();
+    ctx.stats().tunnelsOpen.increment();
+    byte[] serverSalt = new byte[Frames.SALT_LENGTH];
+    FrameEncoder enc = newEncoder(serverSalt);
+    socket.writeMessage(ServerReply.hello(alloc, enc, serverSalt, handshake.salt(), ReplyStatus.OK, null));
+    ByteBuf first = handshake.firstData();
+    if (first.isReadable()) {
+      target.writeMessage(first);
+    } else {
+      first.release();
+    }
+    relay = TunnelRelay.start(target, socket, enc, new DecoderOpener(handshake.decoder()), (up, down, authFailure) -> {
+      ctx.stats().bytesToClients.add(up);
+      ctx.stats().bytesFromClients.add(down);
+      ctx.stats().tunnelsOpen.decrement();
+      live.remove(this);
+      state = State.CLOSED;
+    });
+    if (early != null) {
+      ByteBuf e = early;
+      early = null;
+      relay.writeOpened(e);
+    }
+  }
+
+  private void onClosed() {
+    if (state == State.HANDSHAKE || state == State.CONNECTING) {
+      vertx.cancelTimer(deadline);
+      close();
+    }
+  }
+
+  void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (relay != null) {
+      relay.close();
+      return;
+    }
+    state = State.CLOSED;
+    live.remove(this);
+    if (early != null) {
+      early.release();
+      early = null;
+    }
+    if (handshake.firstData() != null && handshake.firstData().refCnt() > 0) {
+      handshake.firstData().release();
+    }
+    socket.close();
+    if (target != null) {
+      target.close();
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package io.tt.server;
+
+import io.tt.common.config.Secret;
+import io.tt.common.config.TunnelSettings;
+import io.tt.common.crypto.AeadMethod;
+import io.tt.common.crypto.MasterKey;
+import io.tt.common.schedule.PortSchedule;
+import io.tt.common.wire.AcceptedKey;
+import io.tt.common.wire.SessionKeys;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server's derived keys: every (key, method) pair it accepts, and one port schedule per key (during a key
+ * rotation the ports of the old and the new key are both open).
+ */
+public record ServerKeys(List<AcceptedKey> accepted, List<PortSchedule> schedules) {
+
+  /** Stretches every password (Argon2id, ~0.3 s each): call off the event loop. */
+  public static ServerKeys derive(TunnelSettings t) {
+    List<AcceptedKey> accepted = new ArrayList<>();
+    List<PortSchedule> schedules = new ArrayList<>();
+    for (Secret s : t.keys()) {
+      MasterKey mk = MasterKey.derive(s.value());
+      for (AeadMethod m : t.methods()) {
+        accepted.add(new AcceptedKey(mk, m));
+      }
+      schedules.add(new PortSchedule(SessionKeys.portScheduleKey(mk), t.portRange(), t.slotSeconds()));
+    }
+    return new ServerKeys(List.copyOf(accepted), List.copyOf(schedules));
+  }
+}

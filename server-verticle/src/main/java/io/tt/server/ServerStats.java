@@ -1,0 +1,33 @@
+package io.tt.server;
+
+import io.tt.common.wire.ServerHandshake;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters the server keeps whether or not metrics are exported (tests and /metrics read them). */
+public final class ServerStats {
+
+  public final LongAdder tunnelsOpened = new LongAdder();
+  public final LongAdder tunnelsOpen = new LongAdder();
+  public final LongAdder bytesFromClients = new LongAdder();
+  public final LongAdder bytesToClients = new LongAdder();
+  public final LongAdder portJumps = new LongAdder();
+  public final LongAdder handshakeTimeouts = new LongAdder();
+  private final Map<ServerHandshake.Rejection, LongAdder> rejections = new EnumMap<>(ServerHandshake.Rejection.class);
+
+  public ServerStats() {
+    for (ServerHandshake.Rejection r : ServerHandshake.Rejection.values()) {
+      rejections.put(r, new LongAdder());
+    }
+  }
+
+  public void rejected(ServerHandshake.Rejection r) {
+    rejections.get(r).increment();
+  }
+
+  public long rejections(ServerHandshake.Rejection r) {
+    return rejections.get(r).sum();
+  }
+}

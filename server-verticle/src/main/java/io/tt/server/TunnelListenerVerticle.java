@@ -1,0 +1,59 @@
+package io.tt.server;
+
+import io.tt.common.config.ServerConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetServerOptions;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One per event loop: binds the schedule's ports (Vert.x shares a port bound by several instances and spreads
+ * its connections over them) and serves the tunnels accepted on this event loop.
+ */
+final class TunnelListenerVerticle extends VerticleBase {
+
+  private final ServerContext ctx;
+  private final Set<InboundTunnel> live = new HashSet<>();
+  private PortJumper jumper;
+
+  TunnelListenerVerticle(ServerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Future<?> start() {
+    ServerConfig cfg = ctx.config();
+    NetClient client = vertx.createNetClient(new NetClientOptions()
+        .setConnectTimeout(cfg.connectTimeoutMillis())
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true));
+    NetServerOptions opts = new NetServerOptions()
+        .setTcpNoDelay(true)
+        .setTcpKeepAlive(true)
+        .setReuseAddress(true)
+        .setAcceptBacklog(1024)
+        .setTcpFastOpen(vertx.isNativeTransportEnabled());
+    jumper = new PortJumper(vertx, ctx.keys().schedules(), ctx.clock(), cfg.listenHost(), opts,
+        (so, port) -> new InboundTunnel(ctx, vertx, so, port, client, live).start(),
+        ctx.nextInstanceIndex() == 0, ctx.stats());
+    return jumper.start();
+  }
+
+  @Override
+  public Future<?> stop() {
+    jumper.stop();
+    for (InboundTunnel t : List.copyOf(live)) {
+      t.close();
+    }
+    return Future.succeededFuture();
+  }
+
+  Set<Integer> boundPorts() {
+    return jumper.boundPorts();
+  }
+}
