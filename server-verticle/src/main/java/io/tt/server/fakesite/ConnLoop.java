@@ -24,6 +24,9 @@ abstract class ConnLoop {
     /** Runs {@code r} on the loop: at once when already on it, else queued. */
     abstract void execute(Runnable r);
 
+    /** Queues {@code r} behind whatever the loop already has queued, even when called on it. */
+    abstract void post(Runnable r);
+
     /** Schedules {@code r} after {@code delayMs}; returns a handle for {@link #cancel}. */
     abstract Object schedule(long delayMs, Runnable r);
 
@@ -72,6 +75,11 @@ abstract class ConnLoop {
         }
 
         @Override
+        void post(Runnable r) {
+            loop.execute(() -> safely(r));
+        }
+
+        @Override
         Object schedule(long delayMs, Runnable r) {
             return loop.schedule(() -> safely(r), Math.max(0, delayMs), TimeUnit.MILLISECONDS);
         }
@@ -109,6 +117,11 @@ abstract class ConnLoop {
             } else {
                 context.runOnContext(v -> safely(r));
             }
+        }
+
+        @Override
+        void post(Runnable r) {
+            context.runOnContext(v -> safely(r));
         }
 
         @Override
