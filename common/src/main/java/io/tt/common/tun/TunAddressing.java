@@ -136,8 +136,8 @@ public final class TunAddressing {
       Process p;
       try {
         // Output goes to a file, not a pipe, so a hung command cannot block us past the timeout.
-        p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(out.toFile())
-            .redirectInput(ProcessBuilder.Redirect.DISCARD).start();
+        p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        p.getOutputStream().close(); // no input
       } catch (IOException e) {
         String tool = full.get(0);
         String hint = tool.equals("ip") ? " (install iproute2)" : "";

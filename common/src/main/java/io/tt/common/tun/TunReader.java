@@ -39,8 +39,9 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Back-pressure</h2>
  * {@link #pause()} stops delivery at once and stops the thread reading: at most one packet the
  * thread was already waiting for is read after the pause, and it is kept, not delivered, until
- * {@link #resume()}/{@link #fetch}. Between the thread and the context at most {@code maxQueued}
- * packets wait; when that many are undelivered the thread stops reading too. While it does not
+ * {@link #resume()}/{@link #fetch}. The thread reads ahead only what was asked for ({@code
+ * fetch(n)} lets it read n packets, plus the one read in progress) and never more than {@code
+ * maxQueued} undelivered packets; then it stops reading until the context catches up. While it does not
  * read, the kernel queues packets on the interface (txqueuelen) and then drops them, which is the
  * right behaviour for IP.
  *
@@ -138,8 +139,8 @@ public final class TunReader implements ReadStream<ByteBuf> {
     Throwable fatal = null;
     int consecutiveErrors = 0;
     try {
-      while (!stopping) {
-        if (demand.get() == 0 || queue.size() >= maxQueued) {
+      while (!stopping && !device.isClosed()) {
+        if (mustWait()) {
           awaitRoom();
           continue;
         }
@@ -190,10 +191,22 @@ public final class TunReader implements ReadStream<ByteBuf> {
     return device.read(buf.internalNioBuffer(buf.writerIndex(), buf.writableBytes()));
   }
 
+  /**
+   * The thread reads only what has been asked for: it waits while the packets already queued cover
+   * the outstanding demand (0 when paused) or fill the queue.
+   */
+  private boolean mustWait() {
+    int queued = queue.size();
+    return queued >= maxQueued || demand.get() <= queued;
+  }
+
   private void awaitRoom() {
     readerWaiting = true;
     try {
-      while (!stopping && (demand.get() == 0 || queue.size() >= maxQueued)) {
+      while (!stopping && mustWait()) {
+        if (device.isClosed()) {
+          return; // noticed within PARK_NANOS even while paused
+        }
         LockSupport.parkNanos(this, PARK_NANOS);
       }
     } finally {
