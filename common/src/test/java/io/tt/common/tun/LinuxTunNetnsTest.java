@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -316,6 +317,117 @@ class LinuxTunNetnsTest {
       assertTrue(exists.getMessage().contains("exit"), exists.getMessage());
     } finally {
       first.close();
+    }
+  }
+
+  /**
+   * The whole Vert.x path: TunReader hands each echo request to an event loop, the handler turns it
+   * into the reply in the same pooled buffer and passes it to TunWriter. Then measures rates (printed
+   * to the test output): ping flood round trips, a UDP flood read, raw writes and TunWriter writes.
+   */
+  @Test
+  @Timeout(120)
+  void pingThroughTunReaderEventLoopAndTunWriterWithRates() throws Exception {
+    Assumptions.assumeTrue(Netns.findOnPath("ping") != null, "ping (iputils-ping) is not installed");
+    TunDevice dev = open(2, null);
+    assertEquals(0, ns.exec(10, "ip", "link", "set", "dev", dev.name(), "txqueuelen", "5000").exit());
+    Context ctx = vertx.getOrCreateContext();
+    TunWriter writer = TunWriter.start(dev, 4096);
+    AtomicInteger echoed = new AtomicInteger();
+    AtomicInteger udp = new AtomicInteger();
+    AtomicLong lastUdpNanos = new AtomicLong();
+    AtomicInteger offLoop = new AtomicInteger();
+    TunReader reader = TunReader.create(dev, ctx);
+    reader.handler(b -> {
+      if (!Context.isOnEventLoopThread()) {
+        offLoop.incrementAndGet();
+      }
+      if (Packets.toEchoReply(b.nioBuffer(b.readerIndex(), b.readableBytes()))) { // edits the buffer in place
+        echoed.incrementAndGet();
+        writer.write(b); // ownership passes to the writer
+      } else {
+        if (IpPacket.isWellFormed(b) && IpPacket.protocol(b) == IpPacket.PROTO_UDP) {
+          udp.incrementAndGet();
+          lastUdpNanos.set(System.nanoTime());
+        }
+        b.release();
+      }
+    }).start();
+    try {
+      Netns.Result r = ns.exec(20, "ping", "-c", "3", "-i", "0.2", "-W", "1", "10.99.2.2");
+      assertEquals(3, received(r.output()), r.output());
+      assertEquals(0, offLoop.get(), "handler ran on the event loop");
+
+      int flood = 20000;
+      long t0 = System.nanoTime();
+      Netns.Result f = ns.exec(60, "ping", "-f", "-l", "64", "-c", Integer.toString(flood), "-q", "10.99.2.2");
+      double secs = (System.nanoTime() - t0) / 1e9;
+      int got = received(f.output());
+      assertTrue(got >= flood * 9 / 10, f.output());
+      System.out.printf("RATE ping flood (-l 64): %d/%d echoed in %.2f s = %.0f round trips/s = %.0f packets/s read+written%n",
+          got, flood, secs, got / secs, 2 * got / secs);
+
+      // Read rate without a competing sender: queue packets in the kernel while paused, then time the drain.
+      int n = 200_000;
+      int backlog = 40_000;
+      assertEquals(0, ns.exec(10, "ip", "link", "set", "dev", dev.name(), "txqueuelen", "50000").exit());
+      byte[] payload = new byte[64];
+      reader.pause();
+      int sendErrors = 0;
+      try (DatagramSocket sock = ns.call(DatagramSocket::new)) {
+        DatagramPacket dp = new DatagramPacket(payload, payload.length, new InetSocketAddress(ip("10.99.2.2"), 9));
+        for (int i = 0; i < backlog; i++) {
+          try {
+            sock.send(dp);
+          } catch (java.io.IOException e) {
+            sendErrors++; // ENOBUFS if the interface queue is full
+          }
+        }
+      }
+      Thread.sleep(200);
+      int udpBefore = udp.get();
+      long u0 = System.nanoTime();
+      reader.resume();
+      int before;
+      do {
+        before = udp.get();
+        Thread.sleep(300);
+      } while (udp.get() != before);
+      int drained = udp.get() - udpBefore;
+      double useconds = (lastUdpNanos.get() - u0) / 1e9;
+      System.out.printf("RATE TunReader drain of a kernel backlog: %d of %d queued (%d send errors) delivered to the event loop"
+          + " in %.3f s = %.0f packets/s%n", drained, backlog, sendErrors, useconds, drained / useconds);
+      assertTrue(drained >= backlog * 9 / 10, "delivered " + drained + " of " + backlog);
+
+      byte[] pkt = Packets.udp4(new byte[] {10, 99, 2, 2}, 5555, new byte[] {10, 99, 2, 1}, 7777, payload);
+      ByteBuffer direct = ByteBuffer.allocateDirect(pkt.length);
+      direct.put(pkt).flip();
+      long w0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        dev.write(direct.duplicate());
+      }
+      double wsecs = (System.nanoTime() - w0) / 1e9;
+      System.out.printf("RATE raw LinuxTun.write: %d packets in %.2f s = %.0f packets/s%n", n, wsecs, n / wsecs);
+
+      long written0 = writer.written();
+      long dropped0 = writer.dropped();
+      long q0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        writer.write(io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(pkt.length).writeBytes(pkt));
+      }
+      while (writer.queued() > 0) {
+        Thread.sleep(1);
+      }
+      double qsecs = (System.nanoTime() - q0) / 1e9;
+      long w = writer.written() - written0;
+      long d = writer.dropped() - dropped0;
+      System.out.printf("RATE TunWriter from one producer: %d written, %d dropped (queue full) in %.2f s = %.0f written/s%n",
+          w, d, qsecs, w / qsecs);
+      assertEquals(n, w + d);
+    } finally {
+      reader.close().await(5, TimeUnit.SECONDS);
+      writer.close();
+      dev.close();
     }
   }
 
