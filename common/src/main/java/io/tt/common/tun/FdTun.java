@@ -125,6 +125,9 @@ abstract class FdTun implements TunDevice {
           }
           long n = nativeRead(address, capacity);
           if (n >= 0) {
+            if (n == capacity) {
+              checkNotTruncated(address, (int) n);
+            }
             return (int) n;
           }
           int err = Posix.lastError();
@@ -147,6 +150,30 @@ abstract class FdTun implements TunDevice {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Linux (IFF_NO_PI) silently truncates a packet that does not fit and returns the buffer size, so
+   * a full buffer is checked against the length the IP header claims.
+   */
+  private void checkNotTruncated(long address, int n) throws TunException {
+    if (n < 6) {
+      return;
+    }
+    int version = (NativeMem.getByte(address) & 0xf0) >>> 4;
+    int claimed;
+    if (version == 4) {
+      claimed = ((NativeMem.getByte(address + 2) & 0xff) << 8) | (NativeMem.getByte(address + 3) & 0xff);
+    } else if (version == 6) {
+      claimed = 40 + (((NativeMem.getByte(address + 4) & 0xff) << 8) | (NativeMem.getByte(address + 5) & 0xff));
+    } else {
+      return;
+    }
+    if (claimed > n) {
+      throw new TunTruncatedPacketException("a " + claimed + "-byte packet from TUN device " + name
+          + " did not fit in the " + n + "-byte read buffer and was dropped; read with at least the device MTU ("
+          + mtu + ")");
     }
   }
 

@@ -109,10 +109,6 @@ public final class LinuxTun extends FdTun {
 
   @Override
   protected String explainReadError(int errno, int capacity) {
-    if (errno == Posix.EFAULT || errno == Posix.EINVAL) {
-      return Posix.describe(errno) + ": the packet did not fit in the " + capacity
-          + "-byte buffer and was dropped; read with at least the device MTU";
-    }
     if (errno == EBADFD || errno == 5 /* EIO */) {
       return Posix.describe(errno) + ": the interface was deleted or detached";
     }

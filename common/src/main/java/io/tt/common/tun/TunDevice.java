@@ -31,8 +31,8 @@ public interface TunDevice extends AutoCloseable {
    * Reads one IP packet into {@code dst} at its position and advances the position by its length.
    * Blocks until a packet arrives, {@link #wakeup()} is called (returns 0), or the device is closed
    * (throws {@link TunClosedException}). {@code dst} should have at least {@link #mtu()} bytes
-   * remaining: the kernel drops a packet that does not fit, and this method reports that as a
-   * {@link TunException}.
+   * remaining: the kernel cuts a packet that does not fit and discards the rest; this method
+   * reports that as a {@link TunTruncatedPacketException} (the packet is lost, the device is fine).
    *
    * @return the packet length, or 0 if woken up without a packet
    */

@@ -151,6 +151,11 @@ public final class TunReader implements ReadStream<ByteBuf> {
         } catch (TunClosedException e) {
           buf.release();
           break;
+        } catch (TunTruncatedPacketException e) {
+          buf.release(); // one lost packet (MTU raised behind our back?); not a device failure
+          errors.incrementAndGet();
+          report(e);
+          continue;
         } catch (TunException e) {
           buf.release();
           errors.incrementAndGet();

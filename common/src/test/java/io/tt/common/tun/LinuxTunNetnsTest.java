@@ -431,6 +431,42 @@ class LinuxTunNetnsTest {
     }
   }
 
+  @Test
+  void aPacketLargerThanTheBufferIsReportedNotTruncatedSilently() throws Exception {
+    Assumptions.assumeTrue(Netns.findOnPath("ping") != null, "ping (iputils-ping) is not installed");
+    TunDevice dev = open(6, null);
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      ByteBuffer small = ByteBuffer.allocateDirect(100);
+      try {
+        while (true) {
+          small.clear();
+          dev.read(small); // small packets (IPv6 router solicitations) fit and are skipped
+        }
+      } catch (Throwable e) {
+        outcome.complete(e);
+      }
+    });
+    reader.start();
+    Thread pinger = new Thread(() -> {
+      try {
+        ns.exec(10, "ping", "-c", "1", "-s", "500", "-W", "1", "10.99.6.2");
+      } catch (Exception ignored) {
+        // only the request matters
+      }
+    });
+    pinger.start();
+    try {
+      Throwable e = outcome.get(10, TimeUnit.SECONDS);
+      assertInstanceOf(TunTruncatedPacketException.class, e);
+      assertTrue(e.getMessage().contains("a 528-byte packet") && e.getMessage().contains("100-byte read buffer"),
+          e.getMessage());
+    } finally {
+      dev.close();
+      pinger.join(15_000);
+    }
+  }
+
   private static void awaitCount(AtomicInteger n, int want) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (n.get() < want) {

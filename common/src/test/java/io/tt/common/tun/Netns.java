@@ -152,7 +152,19 @@ final class Netns implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    run(10, List.of("ip", "netns", "del", name));
+  public void close() throws IOException {
+    try {
+      Result r = run(10, List.of("ip", "netns", "del", name));
+      if (r.exit() != 0) {
+        throw new IOException("`ip netns del " + name + "` failed: " + r.output().strip());
+      }
+    } catch (IOException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("deleting netns " + name + ": " + e, e);
+    }
   }
 }
