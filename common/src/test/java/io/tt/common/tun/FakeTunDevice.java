@@ -1,6 +1,6 @@
 package io.tt.common.tun;
 
-import io.netty.util.internal.PlatformDependent;
+import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -68,7 +68,7 @@ final class FakeTunDevice implements TunDevice {
     if (p.length > capacity) {
       throw new TunException("packet too large");
     }
-    PlatformDependent.copyMemory(p, 0, address, p.length);
+    new Pointer(address).write(0, p, 0, p.length); // JNA: works without sun.misc.Unsafe (Java 25)
     return p.length;
   }
 
@@ -84,7 +84,7 @@ final class FakeTunDevice implements TunDevice {
   public void write(long address, int length) throws TunException {
     gate();
     byte[] b = new byte[length];
-    PlatformDependent.copyMemory(address, b, 0, length);
+    new Pointer(address).read(0, b, 0, length);
     written.add(b);
   }
 
