@@ -40,6 +40,7 @@ final class InboundTunnel {
   private final Set<InboundTunnel> live;
   private final ServerHandshake handshake;
   private final ByteBufAllocator alloc;
+  private final long acceptedAtNanos = System.nanoTime();
   private State state = State.HANDSHAKE;
   private long deadline;
   /** Frames that arrived after the first one while the target connection is being made. */
@@ -103,7 +104,7 @@ final class InboundTunnel {
       case NEED_MORE -> in.release();
       case REJECTED -> {
         // Whatever else arrived with the deciding bytes belongs to the prober's request too.
-        handshake.received().writeBytes(in, Math.min(in.readableBytes(), handshake.received().writableBytes()));
+        handshake.received().writeBytes(in, Math.min(in.readableBytes(), handshake.received().maxWritableBytes()));
         in.release();
         reject(handshake.rejection());
       }
@@ -143,7 +144,7 @@ final class InboundTunnel {
     bytes.appendBytes(io.netty.buffer.ByteBufUtil.getBytes(read));
     socket.messageHandler(null);
     socket.closeHandler(null);
-    ctx.rejected().accept(socket, bytes);
+    ctx.rejected().takeOver(socket, bytes, acceptedAtNanos);
   }
 
   private void accepted() {

@@ -3,11 +3,9 @@ package io.tt.server;
 import io.tt.common.config.ServerConfig;
 import io.tt.common.schedule.SlotClock;
 import io.tt.common.wire.ReplayFilter;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
+import io.tt.server.fakesite.Fallback;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 
 /**
  * What every listener instance of one server shares: config, keys, clock, replay filter, where rejected
@@ -19,12 +17,12 @@ public final class ServerContext {
   private final ServerKeys keys;
   private final SlotClock clock;
   private final ReplayFilter replayFilter;
-  private final BiConsumer<NetSocket, Buffer> rejected;
+  private final Fallback rejected;
   private final ServerStats stats = new ServerStats();
   private final AtomicInteger instances = new AtomicInteger();
 
   public ServerContext(ServerConfig config, ServerKeys keys, SlotClock clock, ReplayFilter replayFilter,
-                       BiConsumer<NetSocket, Buffer> rejected) {
+                       Fallback rejected) {
     this.config = config;
     this.keys = keys;
     this.clock = clock;
@@ -49,7 +47,7 @@ public final class ServerContext {
   }
 
   /** Hands a connection that did not authenticate, with the bytes read from it, to the fake site. */
-  public BiConsumer<NetSocket, Buffer> rejected() {
+  public Fallback rejected() {
     return rejected;
   }
 

@@ -44,7 +44,7 @@ public final class ServerVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> ServerKeys.derive(cfg.tunnel())).compose(keys -> {
       long retention = 2L * cfg.tunnel().windowSeconds() * 1000L;
       context = new ServerContext(cfg, keys, clock, new LocalReplayFilter(retention, cfg.replayCapacity()),
-          fallback::takeOver);
+          fallback);
       return vertx.deployVerticle(() -> new TunnelListenerVerticle(context),
           new DeploymentOptions().setInstances(cfg.instances()));
     }).onSuccess(id -> LOG.info(() -> "TT server listening on " + cfg.listenHost() + ", ports " + cfg.tunnel().portRange()

@@ -49,8 +49,7 @@ public final class Cli {
   }
 
   public static int error(PrintStream err, String program, String message) {
-    err.println(program + ": error: " + message);
-    err.println("Try '" + program + " --help' for more information.");
+    err.println(program + ": error: " + message + " (see '" + program + " --help')");
     return USAGE_ERROR;
   }
 
