@@ -1,0 +1,78 @@
+package io.tt.client.e2e;
+
+import io.tt.client.ClientVerticle;
+import io.tt.common.schedule.SlotClock;
+import io.tt.server.ServerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real TT server and client on loopback, in this JVM, each on its own Vert.x: a random port range (so
+ * concurrent runs do not collide), injectable clocks, config as JSON with the same keys as the command line.
+ */
+public final class TtHarness implements AutoCloseable {
+
+  public static final String KEY = "e2e-test-key";
+
+  public final Vertx serverVertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  public final Vertx clientVertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  public final JsonObject serverConfig;
+  public final JsonObject clientConfig;
+  public final int proxyPort;
+  public ServerVerticle server;
+
+  public TtHarness(int rangeSize, int slotSeconds, String method) throws Exception {
+    int base = 20000 + ThreadLocalRandom.current().nextInt(40000 - rangeSize);
+    String range = base + "-" + (base + rangeSize - 1);
+    proxyPort = freePort();
+    serverConfig = new JsonObject().put("key", KEY).put("listen", "127.0.0.1").put("port-range", range)
+        .put("slot-seconds", slotSeconds).put("methods", "aes-256-gcm,chacha20-poly1305").put("instances", 2)
+        .put("handshake-timeout", 3000);
+    clientConfig = new JsonObject().put("key", KEY).put("server", "127.0.0.1").put("port-range", range)
+        .put("slot-seconds", slotSeconds).put("methods", method).put("listen", "127.0.0.1:" + proxyPort)
+        .put("instances", 2);
+  }
+
+  public static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  public TtHarness startServer(SlotClock clock) throws Exception {
+    server = new ServerVerticle(clock);
+    serverVertx.deployVerticle(server, new DeploymentOptions().setConfig(serverConfig))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return this;
+  }
+
+  public TtHarness startClient(SlotClock clock) throws Exception {
+    clientVertx.deployVerticle(new ClientVerticle(clock), new DeploymentOptions().setConfig(clientConfig))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return this;
+  }
+
+  public TtHarness start() throws Exception {
+    return startServer(SlotClock.SYSTEM).startClient(SlotClock.SYSTEM);
+  }
+
+  public String socksUrl() {
+    return "socks5h://127.0.0.1:" + proxyPort;
+  }
+
+  public String httpProxyUrl() {
+    return "http://127.0.0.1:" + proxyPort;
+  }
+
+  @Override
+  public void close() throws Exception {
+    clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    serverVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
