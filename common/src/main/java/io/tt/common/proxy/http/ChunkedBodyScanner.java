@@ -84,25 +84,27 @@ final class ChunkedBodyScanner {
         state = State.SIZE;
       }
       case SIZE -> {
-        countLineByte();
         int v = HttpChars.hexValue(b);
         if (v >= 0) {
+          countLineByte();
           if (++sizeDigits > MAX_SIZE_DIGITS) {
             throw new HttpRejection(400, "chunk size too large");
           }
           size = size * 16 + v;
         } else if (b == ';' || b == ' ' || b == '\t') {
+          countLineByte();
           state = State.EXTENSION;
         } else {
           endOfSizeLine(b);
         }
       }
       case EXTENSION -> {
-        countLineByte();
         if (b == '\r' || b == '\n') {
           endOfSizeLine(b);
         } else if (!HttpChars.isFieldValueChar(b)) {
           throw new HttpRejection(400, "control character in chunk extension");
+        } else {
+          countLineByte();
         }
       }
       case SIZE_LF -> {
