@@ -19,6 +19,7 @@ class ChunkedBodyScannerTest {
   static int endWhole(byte[] input) {
     ChunkedBodyScanner s = new ChunkedBodyScanner(HttpLimits.DEFAULT);
     int n = s.scan(Unpooled.wrappedBuffer(input));
+    throwIfFailed(s);
     return s.done() ? n : -1;
   }
 
@@ -30,8 +31,15 @@ class ChunkedBodyScannerTest {
     while (in.isReadable() && !s.done()) {
       ByteBuf one = in.readSlice(1);
       total += s.scan(one);
+      throwIfFailed(s);
     }
     return s.done() ? total : -1;
+  }
+
+  static void throwIfFailed(ChunkedBodyScanner s) {
+    if (s.failure() != null) {
+      throw s.failure();
+    }
   }
 
   /** Body length found with the input cut in two at every position. */
@@ -111,6 +119,15 @@ class ChunkedBodyScannerTest {
   })
   void malformedChunksAre400(String body) {
     assertEquals(400, status(ascii(body)));
+  }
+
+  @Test
+  void goodBytesBeforeABadOneAreCountedAndLaterScansStop() {
+    ChunkedBodyScanner s = new ChunkedBodyScanner(HttpLimits.DEFAULT);
+    assertEquals(7, s.scan(Unpooled.wrappedBuffer(ascii("2\r\nok\r\nzz\r\n"))));
+    assertEquals(400, s.failure().status());
+    assertEquals(0, s.scan(Unpooled.wrappedBuffer(ascii("0\r\n\r\n"))));
+    assertFalse(s.done());
   }
 
   @Test
