@@ -112,6 +112,15 @@ class HttpProxyRequestTest {
   }
 
   @Test
+  void userinfoIsRefusedAsSuchNotJustAsABadHost() {
+    // RFC 9110 4.2.4: userinfo in an http URI is an error (and must not leak credentials anywhere)
+    for (String uri : new String[] {"http://user@example.com/", "http://u:p@example.com:80/", "http://@example.com/"}) {
+      HttpRejection e = assertThrows(HttpRejection.class, () -> judge("GET " + uri + " HTTP/1.1\n\n"));
+      assertEquals("userinfo in URI", e.getMessage(), uri);
+    }
+  }
+
+  @Test
   void hostNameLengthCapIsTheSocks5Limit() {
     String name255 = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(63);
     assertEquals(name255, judge("GET http://" + name255 + "/ HTTP/1.1\n\n").target().host());
