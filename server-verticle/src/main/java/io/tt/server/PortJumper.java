@@ -121,6 +121,12 @@ final class PortJumper {
     }
   }
 
+  /** Re-reads the clock now (it may have been moved, or the schedule changed) instead of at the next boundary. */
+  Future<Void> resync() {
+    vertx.cancelTimer(timerId);
+    return update();
+  }
+
   /** Ports bound right now by this instance. */
   java.util.Set<Integer> boundPorts() {
     return java.util.Set.copyOf(bound.keySet());

@@ -20,6 +20,7 @@ public final class ServerContext {
   private final Fallback rejected;
   private final ServerStats stats = new ServerStats();
   private final AtomicInteger instances = new AtomicInteger();
+  private final java.util.List<TunnelListenerVerticle> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ServerContext(ServerConfig config, ServerKeys keys, SlotClock clock, ReplayFilter replayFilter,
                        Fallback rejected) {
@@ -53,6 +54,26 @@ public final class ServerContext {
 
   public ServerStats stats() {
     return stats;
+  }
+
+  void register(TunnelListenerVerticle l) {
+    listeners.add(l);
+  }
+
+  void unregister(TunnelListenerVerticle l) {
+    listeners.remove(l);
+  }
+
+  /** Every listener re-reads the clock and binds/unbinds its ports now. */
+  public io.vertx.core.Future<Void> resyncPorts() {
+    return io.vertx.core.Future.join(listeners.stream().map(TunnelListenerVerticle::resyncPorts).toList()).mapEmpty();
+  }
+
+  /** Ports bound now (the same set on every listener once they have all run). */
+  public java.util.Set<Integer> boundPorts() {
+    java.util.Set<Integer> all = new java.util.TreeSet<>();
+    listeners.forEach(l -> all.addAll(l.boundPorts()));
+    return all;
   }
 
   /** 0 for the first listener instance, which alone logs the port schedule. */
