@@ -66,6 +66,9 @@ public final class TtMain {
       }
     } catch (ConfigException e) {
       return Cli.error(err, side.program(), e.getMessage());
+    } catch (RuntimeException e) {
+      // A value that slipped past validation: still one line, never a stack trace (which could quote input).
+      return Cli.error(err, side.program(), "invalid configuration (" + e.getClass().getSimpleName() + ")");
     }
     Logs.configure(config.getBoolean("verbose", false));
     Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();

@@ -30,10 +30,8 @@ public record ClientConfig(TargetAddress listen, List<String> servers, Balance b
 
   public static ClientConfig fromJson(JsonObject json) {
     ConfigValues c = new ConfigValues(json);
-    TargetAddress listen = ServerConfig.address(c, "listen", 1080);
-    if (!c.has("listen")) {
-      listen = TargetAddress.parse(DEFAULT_LISTEN, 1080);
-    }
+    TargetAddress listen = c.has("listen") ? ServerConfig.address(c, "listen", 1080)
+        : TargetAddress.parse(DEFAULT_LISTEN, 1080);
     List<String> servers = c.list("server");
     if (servers.isEmpty()) {
       throw ConfigException.of("server", "missing: give -s/--server HOST (several: HOST1,HOST2)");
