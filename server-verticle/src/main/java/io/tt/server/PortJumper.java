@@ -23,10 +23,12 @@ import java.util.logging.Logger;
  * Keeps exactly the ports of the schedule bound: at every slot boundary binds the ports that open and unbinds
  * the ports whose lifetime ended.
  *
- * <p>Unbinding uses {@code NetServer.shutdown(timeout)}: in Vert.x 5 it closes the listening socket at once and
- * then sends each accepted connection a shutdown event, closing the connections that are still open when the
- * timeout ends. Tunnels must outlive their port, so the timeout is effectively infinite and every tunnel
- * socket ignores the shutdown event (see {@link InboundTunnel}); {@code NetServer.close()} would end them.
+ * <p>Unbinding uses {@code NetServer.shutdown(timeout)}: in Vert.x 5 it closes the listening socket at once, sends
+ * each accepted connection a shutdown event (by default the connection then schedules its own close after the
+ * timeout) and closes whatever is still open when the timeout ends. {@code NetServer.close()} would end the
+ * tunnels at once. Tunnels must outlive their port, so the timeout is effectively infinite and every tunnel
+ * swallows the shutdown event (see {@link InboundTunnel}), so no per-connection close timer is started.
+ * VertxShutdownSemanticsTest checks each of these facts.
  */
 final class PortJumper {
 
