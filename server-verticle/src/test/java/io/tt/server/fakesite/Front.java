@@ -29,6 +29,12 @@ final class Front implements AutoCloseable {
     }
 
     static Front start(Vertx vertx, Fallback fallback, int firstBytes, long deadlineMs) throws Exception {
+        return start(vertx, fallback, firstBytes, deadlineMs, false);
+    }
+
+    /** {@code offLoop}: hand over from a plain thread instead of the socket's event loop. */
+    static Front start(Vertx vertx, Fallback fallback, int firstBytes, long deadlineMs, boolean offLoop)
+            throws Exception {
         NetServer server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setPort(0));
         server.connectHandler(so -> {
             long accepted = System.nanoTime();
@@ -50,7 +56,11 @@ final class Front implements AutoCloseable {
                     handed[0] = true;
                     vertx.cancelTimer(timer);
                     so.pause();
-                    fallback.takeOver(so, acc, accepted);
+                    if (offLoop) {
+                        new Thread(() -> fallback.takeOver(so, acc, accepted)).start();
+                    } else {
+                        fallback.takeOver(so, acc, accepted);
+                    }
                 }
             });
         });
