@@ -104,7 +104,8 @@ class NginxDifferentialTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            try (Socket s = new Socket("127.0.0.1", nginxPort)) {
+            try {
+                new Socket("127.0.0.1", nginxPort).close();
                 break;
             } catch (IOException e) {
                 Assumptions.assumeTrue(nginx.isAlive(), "nginx did not start: " + Files.readString(dir.resolve("stdout.log")));

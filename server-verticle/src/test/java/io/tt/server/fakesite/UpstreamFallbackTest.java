@@ -95,8 +95,12 @@ class UpstreamFallbackTest {
         }
 
         @Override
-        public void close() throws Exception {
-            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        public void close() {
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the upstream", e);
+            }
         }
     }
 
