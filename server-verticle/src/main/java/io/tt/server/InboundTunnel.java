@@ -130,7 +130,7 @@ final class InboundTunnel {
       close();
       return;
     }
-    reject(ServerHandshake.Rejection.BAD_AUTH);
+    reject(ServerHandshake.Rejection.PROBE);
   }
 
   private void reject(ServerHandshake.Rejection why) {
