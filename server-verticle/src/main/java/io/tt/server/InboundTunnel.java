@@ -46,6 +46,8 @@ final class InboundTunnel {
   /** Frames that arrived after the first one while the target connection is being made. */
   private ByteBuf early;
   private TunnelRelay relay;
+  /** The source address while this connection counts as unauthenticated. */
+  private volatile String unauthenticatedFrom;
   private NetSocketInternal target;
 
   InboundTunnel(ServerContext ctx, Vertx vertx, NetSocket socket, int port, NetClient client, Set<InboundTunnel> live) {
@@ -62,6 +64,17 @@ final class InboundTunnel {
   }
 
   void start() {
+    String from = socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
+    UnauthenticatedLimiter.Verdict verdict = ctx.unauthenticated().tryAcquire(from);
+    if (verdict != UnauthenticatedLimiter.Verdict.OK) {
+      ctx.stats().limited.increment();
+      LOG.fine(() -> "connection refused: " + verdict);
+      socket.close();
+      return;
+    }
+    unauthenticatedFrom = from;
+    // Released when it authenticates, or whenever the connection ends (also after a hand-over to the site).
+    socket.channelHandlerContext().channel().closeFuture().addListener(f -> releaseUnauthenticated());
     live.add(this);
     // The port's NetServer is shut down when its lifetime ends; that must not end this connection.
     socket.eventHandler(ReferenceCountUtil::release);
@@ -147,7 +160,16 @@ final class InboundTunnel {
     ctx.rejected().takeOver(socket, bytes, acceptedAtNanos);
   }
 
+  private void releaseUnauthenticated() {
+    String from = unauthenticatedFrom;
+    if (from != null) {
+      unauthenticatedFrom = null;
+      ctx.unauthenticated().release(from);
+    }
+  }
+
   private void accepted() {
+    releaseUnauthenticated();
     state = State.CONNECTING;
     socket.pause();
     if (handshake.request().command() != Command.CONNECT) {

@@ -19,6 +19,7 @@ public final class ServerContext {
   private final ReplayFilter replayFilter;
   private final Fallback rejected;
   private final ServerStats stats = new ServerStats();
+  private final UnauthenticatedLimiter unauthenticated;
   private final AtomicInteger instances = new AtomicInteger();
   private final java.util.List<TunnelListenerVerticle> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -29,6 +30,11 @@ public final class ServerContext {
     this.clock = clock;
     this.replayFilter = replayFilter;
     this.rejected = rejected;
+    this.unauthenticated = new UnauthenticatedLimiter(config.maxUnauthenticated(), config.maxUnauthenticatedPerAddress());
+  }
+
+  UnauthenticatedLimiter unauthenticated() {
+    return unauthenticated;
   }
 
   public ServerConfig config() {

@@ -15,6 +15,8 @@ public final class ServerStats {
   public final LongAdder bytesToClients = new LongAdder();
   public final LongAdder portJumps = new LongAdder();
   public final LongAdder handshakeTimeouts = new LongAdder();
+  /** Connections closed at once because too many were unauthenticated. */
+  public final LongAdder limited = new LongAdder();
   private final Map<ServerHandshake.Rejection, LongAdder> rejections = new EnumMap<>(ServerHandshake.Rejection.class);
 
   public ServerStats() {

@@ -44,6 +44,8 @@ public final class Options {
     l.add(value(null, "fallback", "host:port", null, "Real web server that probes are handed to (default: built-in site)"));
     l.add(value(null, "handshake-timeout", "ms", "10000", "Deadline for a new connection's first frame"));
     l.add(value(null, "replay-capacity", "n", "200000", "Most salts the replay filter holds"));
+    l.add(value(null, "max-unauthenticated", "n", "4096", "Most connections not yet authenticated (handshakes, probes)"));
+    l.add(value(null, "max-unauthenticated-per-ip", "n", "64", "The same, per source address"));
     l.add(value(null, "metrics-listen", "host:port", null, "Serve Prometheus /metrics and /health here"));
     l.add(value(null, "cluster-members", "hosts", null, "Join a server cluster (Hazelcast TCP-IP members)"));
     l.add(value(null, "cluster-host", "address", null, "Address this member binds Hazelcast to"));

@@ -8,7 +8,8 @@ import java.util.List;
 /** Everything a TT server runs with, validated once. */
 public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddress fallback, int handshakeTimeoutMillis,
                            int connectTimeoutMillis, int replayCapacity, TunOptions tun, TargetAddress metricsListen,
-                           List<String> clusterMembers, String clusterHost, int instances, boolean verbose) {
+                           List<String> clusterMembers, String clusterHost, int instances, boolean verbose,
+                           int maxUnauthenticated, int maxUnauthenticatedPerAddress) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0";
 
@@ -28,7 +29,9 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
         TunOptions.from(c), metrics, c.list("cluster-members"),
         c.has("cluster-host") ? c.string("cluster-host") : null,
         c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
-        c.bool("verbose"));
+        c.bool("verbose"),
+        c.integer("max-unauthenticated", 4096, 1, 1_000_000),
+        c.integer("max-unauthenticated-per-ip", 64, 1, 1_000_000));
   }
 
   static TargetAddress address(ConfigValues c, String key, int defaultPort) {

@@ -80,8 +80,9 @@ class LaunchTest {
     try (Processes ps = new Processes()) {
       File slog = dir.resolve("server.log").toFile();
       File clog = dir.resolve("client.log").toFile();
-      Process s = ps.start(env, slog, Processes.BIN_TT.toString(), "server", "-l", "127.0.0.1", "-r", range);
-      Process c = ps.start(env, clog, Processes.BIN_TT.toString(), "client", "-s", "127.0.0.1", "-r", range,
+      // Verbose on both sides: even the chattiest logs must not show the key or the traffic.
+      Process s = ps.start(env, slog, Processes.BIN_TT.toString(), "server", "-v", "-l", "127.0.0.1", "-r", range);
+      Process c = ps.start(env, clog, Processes.BIN_TT.toString(), "client", "-v", "-s", "127.0.0.1", "-r", range,
           "-l", "127.0.0.1:" + proxy);
       Processes.awaitListening(proxy, c, clog);
       assertEquals(hello, curl("--socks5-hostname", "127.0.0.1:" + proxy, originUrl()));
@@ -92,6 +93,8 @@ class LaunchTest {
       assertTrue(serverLog.matches("(?s).*port \\d+ is open now .*next jump at .*"), serverLog);
       assertTrue(clientLog.matches("(?s).*server port \\d+ now .*next jump at .*"), clientLog);
       assertFalse((serverLog + clientLog).contains("e2e-bin-tt-key"), "the key is never logged");
+      assertFalse((serverLog + clientLog).contains(hello), "the traffic is never logged");
+      assertTrue(serverLog.contains("tunnel on port"), "verbose logging was on: " + serverLog);
     }
   }
 
