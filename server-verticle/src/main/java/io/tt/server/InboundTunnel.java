@@ -223,7 +223,9 @@ final class InboundTunnel {
     } else {
       first.release();
     }
-    relay = TunnelRelay.start(target, socket, enc, new DecoderOpener(handshake.decoder()), (up, down, authFailure) -> {
+    DecoderOpener opener = new DecoderOpener(handshake.decoder());
+    relay = TunnelRelay.start(target, socket, enc, opener, (up, down, authFailure) -> {
+      ctx.stats().coverFramesReceived.add(opener.paddingFrames());
       ctx.stats().bytesToClients.add(up);
       ctx.stats().bytesFromClients.add(down);
       ctx.stats().tunnelsOpen.decrement();

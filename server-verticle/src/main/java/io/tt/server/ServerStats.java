@@ -14,6 +14,8 @@ public final class ServerStats {
   public final LongAdder bytesFromClients = new LongAdder();
   public final LongAdder bytesToClients = new LongAdder();
   public final LongAdder portJumps = new LongAdder();
+  /** Padding-only frames received (cover traffic), counted when their tunnel ends. */
+  public final LongAdder coverFramesReceived = new LongAdder();
   public final LongAdder handshakeTimeouts = new LongAdder();
   /** Connections closed at once because too many were unauthenticated. */
   public final LongAdder limited = new LongAdder();

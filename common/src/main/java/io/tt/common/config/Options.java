@@ -58,6 +58,7 @@ public final class Options {
     l.add(4, value("l", "listen", "listen-addr", ClientConfig.DEFAULT_LISTEN, "Local HTTP and SOCKS5 proxy address"));
     l.add(value(null, "balance", "mode", "balance-rr", "Several servers: balance-rr or active-backup"));
     l.add(value(null, "proxy-user", "user:pass", null, "Require this login on the local proxy (SOCKS5 and HTTP)"));
+    l.add(value(null, "cover-traffic", "ms", "0 (off)", "Idle tunnels send padding frames at random intervals of this mean"));
     return List.copyOf(l);
   }
 }
