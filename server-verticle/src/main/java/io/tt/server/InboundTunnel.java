@@ -58,9 +58,9 @@ final class InboundTunnel {
     this.client = client;
     this.live = live;
     this.alloc = this.socket.channelHandlerContext().alloc();
-    ServerConfig cfg = ctx.config();
-    this.handshake = new ServerHandshake(ctx.keys().accepted(), port, ctx.replayFilter(), ctx.clock().millis(),
-        cfg.tunnel().windowSeconds() * 1000L, alloc);
+    ServerKeys keys = ctx.keys();
+    this.handshake = new ServerHandshake(keys.accepted(), port, ctx.replayFilter(), ctx.clock().millis(),
+        keys.windowMillis(), alloc);
   }
 
   void start() {
@@ -172,6 +172,36 @@ final class InboundTunnel {
     releaseUnauthenticated();
     state = State.CONNECTING;
     socket.pause();
+    io.tt.server.cluster.ClusterReplayCheck cluster = ctx.clusterReplay();
+    if (cluster == null) {
+      connect();
+      return;
+    }
+    // The member's own check passed; the cluster's says whether another member saw this salt first.
+    long t0 = System.nanoTime();
+    cluster.fresh(handshake.salt()).onComplete(ar -> {
+      ctx.stats().clusterCheckTook(System.nanoTime() - t0);
+      if (state != State.CONNECTING) {
+        return;
+      }
+      if (ar.succeeded() && ar.result()) {
+        connect();
+      } else if (ar.succeeded()) {
+        if (early != null) {
+          handshake.received().writeBytes(early, Math.min(early.readableBytes(), handshake.received().maxWritableBytes()));
+          early.release();
+          early = null;
+        }
+        handshake.firstData().release();
+        reject(ServerHandshake.Rejection.REPLAY);
+      } else {
+        LOG.warning(() -> "cluster replay check failed, refusing the tunnel: " + ar.cause().getMessage());
+        close();
+      }
+    });
+  }
+
+  private void connect() {
     if (handshake.request().command() != Command.CONNECT) {
       // TUN streams are served by the TUN module when TUN mode is on; refuse otherwise.
       replyFailure(ReplyStatus.NOT_ALLOWED);
@@ -217,6 +247,7 @@ final class InboundTunnel {
     byte[] serverSalt = new byte[Frames.SALT_LENGTH];
     FrameEncoder enc = newEncoder(serverSalt);
     socket.writeMessage(ServerReply.hello(alloc, enc, serverSalt, handshake.salt(), ReplyStatus.OK, null));
+    ctx.stats().handshakeTook(System.nanoTime() - acceptedAtNanos);
     ByteBuf first = handshake.firstData();
     if (first.isReadable()) {
       target.writeMessage(first);

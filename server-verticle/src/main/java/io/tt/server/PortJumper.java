@@ -37,7 +37,7 @@ final class PortJumper {
   static final long KEEP_CONNECTIONS_DAYS = 3650;
 
   private final Vertx vertx;
-  private final List<PortSchedule> schedules;
+  private final java.util.function.Supplier<List<PortSchedule>> schedules;
   private final SlotClock clock;
   private final String host;
   private final NetServerOptions options;
@@ -49,7 +49,7 @@ final class PortJumper {
   private long lastSlot = Long.MIN_VALUE;
   private boolean stopped;
 
-  PortJumper(Vertx vertx, List<PortSchedule> schedules, SlotClock clock, String host, NetServerOptions options,
+  PortJumper(Vertx vertx, java.util.function.Supplier<List<PortSchedule>> schedules, SlotClock clock, String host, NetServerOptions options,
              BiConsumer<NetSocket, Integer> onConnect, boolean logs, ServerStats stats) {
     this.vertx = vertx;
     this.schedules = schedules;
@@ -71,10 +71,11 @@ final class PortJumper {
       return Future.succeededFuture();
     }
     long now = clock.millis();
-    PortSchedule first = schedules.get(0);
+    List<PortSchedule> all = schedules.get();
+    PortSchedule first = all.get(0);
     long slot = first.slotAt(now);
     TreeMap<Integer, Long> want = new TreeMap<>();
-    for (PortSchedule s : schedules) {
+    for (PortSchedule s : all) {
       s.openPorts(slot).forEach((port, until) -> want.merge(port, until, Math::max));
     }
     for (Integer port : new ArrayList<>(bound.keySet())) {

@@ -14,12 +14,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServerContext {
 
   private final ServerConfig config;
-  private final ServerKeys keys;
+  private volatile ServerKeys keys;
   private final SlotClock clock;
   private final ReplayFilter replayFilter;
   private final Fallback rejected;
   private final ServerStats stats = new ServerStats();
   private final UnauthenticatedLimiter unauthenticated;
+  /** Null unless clustered. */
+  private volatile io.tt.server.cluster.ClusterReplayCheck clusterReplay;
+  private volatile java.util.function.IntSupplier clusterMembers = () -> 1;
   private final AtomicInteger instances = new AtomicInteger();
   private final java.util.List<TunnelListenerVerticle> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -33,6 +36,19 @@ public final class ServerContext {
     this.unauthenticated = new UnauthenticatedLimiter(config.maxUnauthenticated(), config.maxUnauthenticatedPerAddress());
   }
 
+  public io.tt.server.cluster.ClusterReplayCheck clusterReplay() {
+    return clusterReplay;
+  }
+
+  public void clustered(io.tt.server.cluster.ClusterReplayCheck check, java.util.function.IntSupplier members) {
+    this.clusterReplay = check;
+    this.clusterMembers = members;
+  }
+
+  public int clusterMembers() {
+    return clusterMembers.getAsInt();
+  }
+
   UnauthenticatedLimiter unauthenticated() {
     return unauthenticated;
   }
@@ -41,8 +57,14 @@ public final class ServerContext {
     return config;
   }
 
+  /** The keys and schedules in force now; a new tunnel reads them once, at accept. */
   public ServerKeys keys() {
     return keys;
+  }
+
+  /** Puts new keys and schedules in force (a live config change); the caller then resyncs the ports. */
+  public void keys(ServerKeys keys) {
+    this.keys = keys;
   }
 
   public SlotClock clock() {

@@ -27,6 +27,29 @@ public final class ServerStats {
     }
   }
 
+  /** Where handshake durations go (a histogram when metrics are on). */
+  private volatile java.util.function.LongConsumer handshakeNanos = n -> { };
+
+  public void onHandshakeNanos(java.util.function.LongConsumer sink) {
+    this.handshakeNanos = sink;
+  }
+
+  private volatile java.util.function.LongConsumer clusterCheckNanos = n -> { };
+
+  public void onClusterCheckNanos(java.util.function.LongConsumer sink) {
+    this.clusterCheckNanos = sink;
+  }
+
+  /** How long the cluster-wide replay check of one new tunnel took. */
+  public void clusterCheckTook(long nanos) {
+    clusterCheckNanos.accept(nanos);
+  }
+
+  /** Accept to the server's first frame sent (target connected). */
+  public void handshakeTook(long nanos) {
+    handshakeNanos.accept(nanos);
+  }
+
   public void rejected(ServerHandshake.Rejection r) {
     rejections.get(r).increment();
   }

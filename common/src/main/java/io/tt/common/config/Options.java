@@ -48,7 +48,8 @@ public final class Options {
     l.add(value(null, "max-unauthenticated-per-ip", "n", "64", "The same, per source address"));
     l.add(value(null, "metrics-listen", "host:port", null, "Serve Prometheus /metrics and /health here"));
     l.add(value(null, "cluster-members", "hosts", null, "Join a server cluster (Hazelcast TCP-IP members)"));
-    l.add(value(null, "cluster-host", "address", null, "Address this member binds Hazelcast to"));
+    l.add(value(null, "cluster-host", "address", "listen", "Address this member binds Hazelcast to"));
+    l.add(value(null, "key-rotation-overlap", "seconds", "3600", "How long a key removed from the config is still accepted"));
     return List.copyOf(l);
   }
 

@@ -1,0 +1,54 @@
+package io.tt.server.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.tt.common.config.ServerConfig;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * The Hazelcast member a clustered server runs: bound to {@code cluster-host} only, multicast off, phone-home off,
+ * joining by a TCP-IP member list or, for {@code dns:NAME}, Kubernetes DNS discovery (a headless Service).
+ */
+public final class HazelcastSetup {
+
+  public static final String CLUSTER_NAME = "tt";
+  public static final int PORT = 5701;
+  /** Members on one address take ports 5701..5720: enough for several test members on loopback. */
+  public static final int PORT_COUNT = 20;
+
+  private HazelcastSetup() {
+  }
+
+  public static HazelcastClusterManager clusterManager(ServerConfig cfg) {
+    return new HazelcastClusterManager(config(cfg));
+  }
+
+  static Config config(ServerConfig cfg) {
+    Config hc = ConfigUtil.loadConfig(); // Vert.x's maps and multimaps, then our network
+    hc.setClusterName(CLUSTER_NAME);
+    hc.setProperty("hazelcast.phone.home.enabled", "false");
+    hc.setProperty("hazelcast.socket.bind.any", "false");
+    hc.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hc.setProperty("hazelcast.logging.type", "jdk");
+    hc.setProperty("hazelcast.shutdownhook.enabled", "false");
+    NetworkConfig net = hc.getNetworkConfig();
+    net.setPort(PORT).setPortAutoIncrement(true).setPortCount(PORT_COUNT);
+    net.getInterfaces().setEnabled(true).getInterfaces().clear();
+    net.getInterfaces().addInterface(cfg.clusterHost());
+    net.setPublicAddress(null);
+    JoinConfig join = net.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    String first = cfg.clusterMembers().get(0);
+    if (first.startsWith("dns:")) {
+      join.getKubernetesConfig().setEnabled(true)
+          .setProperty("service-dns", first.substring("dns:".length()))
+          .setProperty("service-port", Integer.toString(PORT));
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cfg.clusterMembers()).setConnectionTimeoutSeconds(5);
+    }
+    return hc;
+  }
+}
