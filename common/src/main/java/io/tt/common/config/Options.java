@@ -49,6 +49,7 @@ public final class Options {
     l.add(value(null, "metrics-listen", "host:port", null, "Serve Prometheus /metrics and /health here"));
     l.add(value(null, "cluster-members", "hosts", null, "Join a server cluster (Hazelcast TCP-IP members)"));
     l.add(value(null, "cluster-host", "address", "listen", "Address this member binds Hazelcast to"));
+    l.add(value(null, "cluster-name", "name", "tt", "Members join only a cluster of the same name"));
     l.add(value(null, "key-rotation-overlap", "seconds", "3600", "How long a key removed from the config is still accepted"));
     return List.copyOf(l);
   }

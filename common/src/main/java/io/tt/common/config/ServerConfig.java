@@ -9,7 +9,8 @@ import java.util.List;
 public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddress fallback, int handshakeTimeoutMillis,
                            int connectTimeoutMillis, int replayCapacity, TunOptions tun, TargetAddress metricsListen,
                            List<String> clusterMembers, String clusterHost, int instances, boolean verbose,
-                           int maxUnauthenticated, int maxUnauthenticatedPerAddress, int keyRotationOverlapSeconds) {
+                           int maxUnauthenticated, int maxUnauthenticatedPerAddress, int keyRotationOverlapSeconds,
+                           String clusterName) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0";
 
@@ -39,7 +40,8 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
         c.bool("verbose"),
         c.integer("max-unauthenticated", 4096, 1, 1_000_000),
         c.integer("max-unauthenticated-per-ip", 64, 1, 1_000_000),
-        c.integer("key-rotation-overlap", 3600, 0, 30 * 86400));
+        c.integer("key-rotation-overlap", 3600, 0, 30 * 86400),
+        c.has("cluster-name") ? c.string("cluster-name") : "tt");
   }
 
   static TargetAddress address(ConfigValues c, String key, int defaultPort) {

@@ -13,7 +13,6 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  */
 public final class HazelcastSetup {
 
-  public static final String CLUSTER_NAME = "tt";
   public static final int PORT = 5701;
   /** Members on one address take ports 5701..5720: enough for several test members on loopback. */
   public static final int PORT_COUNT = 20;
@@ -27,7 +26,7 @@ public final class HazelcastSetup {
 
   static Config config(ServerConfig cfg) {
     Config hc = ConfigUtil.loadConfig(); // Vert.x's maps and multimaps, then our network
-    hc.setClusterName(CLUSTER_NAME);
+    hc.setClusterName(cfg.clusterName());
     hc.setProperty("hazelcast.phone.home.enabled", "false");
     hc.setProperty("hazelcast.socket.bind.any", "false");
     hc.setProperty("hazelcast.wait.seconds.before.join", "0");
@@ -35,9 +34,7 @@ public final class HazelcastSetup {
     hc.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig net = hc.getNetworkConfig();
     net.setPort(PORT).setPortAutoIncrement(true).setPortCount(PORT_COUNT);
-    net.getInterfaces().setEnabled(true).getInterfaces().clear();
-    net.getInterfaces().addInterface(cfg.clusterHost());
-    net.setPublicAddress(null);
+    net.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cfg.clusterHost()));
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
