@@ -87,11 +87,13 @@ public final class ServerVerticle extends VerticleBase {
     MeterRegistry shared = BackendRegistries.getNow(ServerVertx.registryName(config()));
     PrometheusMeterRegistry registry = shared instanceof PrometheusMeterRegistry p ? p
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT); // a Vert.x built without metrics: TT's meters only
-    TtMeters.bind(registry, context, context::clusterMembers);
-    Timer clusterCheck = Timer.builder("tt_cluster_replay_check")
-        .description("The cluster-wide replay check added to a new tunnel's handshake")
-        .publishPercentileHistogram().register(registry);
-    context.stats().onClusterCheckNanos(n -> clusterCheck.record(n, TimeUnit.NANOSECONDS));
+    TtMeters.bind(registry, context);
+    if (vertx.isClustered()) {
+      Timer clusterCheck = Timer.builder("tt_cluster_replay_check")
+          .description("The cluster-wide replay check added to a new tunnel's handshake")
+          .publishPercentileHistogram().register(registry);
+      context.stats().onClusterCheckNanos(n -> clusterCheck.record(n, TimeUnit.NANOSECONDS));
+    }
     return MetricsEndpoint.start(vertx, cfg.metricsListen(), registry,
         () -> started && !context.boundPorts().isEmpty());
   }

@@ -30,7 +30,8 @@ public final class TtHarness implements AutoCloseable {
   public ServerVerticle server;
 
   public TtHarness(int rangeSize, int slotSeconds, String method) throws Exception {
-    int base = 20000 + ThreadLocalRandom.current().nextInt(40000 - rangeSize);
+    // Below the kernel's ephemeral ports (32768+), so no outgoing connection holds a port the server wants.
+    int base = 10000 + ThreadLocalRandom.current().nextInt(22000 - rangeSize);
     String range = base + "-" + (base + rangeSize - 1);
     proxyPort = freePort();
     serverConfig = new JsonObject().put("key", KEY).put("listen", "127.0.0.1").put("port-range", range)

@@ -56,7 +56,7 @@ class LaunchTest {
   }
 
   static String range() {
-    int base = 20000 + ThreadLocalRandom.current().nextInt(40000);
+    int base = 10000 + ThreadLocalRandom.current().nextInt(22000); // below the ephemeral ports
     return base + "-" + (base + 99);
   }
 

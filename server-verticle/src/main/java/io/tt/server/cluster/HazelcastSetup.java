@@ -32,6 +32,9 @@ public final class HazelcastSetup {
     hc.setProperty("hazelcast.wait.seconds.before.join", "0");
     hc.setProperty("hazelcast.logging.type", "jdk");
     hc.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Salts: the owner answers, the backup is written asynchronously (a handshake waits for one hop only).
+    hc.addMapConfig(new com.hazelcast.config.MapConfig("tt.salts").setBackupCount(0).setAsyncBackupCount(1)
+        .setStatisticsEnabled(false));
     NetworkConfig net = hc.getNetworkConfig();
     net.setPort(PORT).setPortAutoIncrement(true).setPortCount(PORT_COUNT);
     net.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(cfg.clusterHost()));

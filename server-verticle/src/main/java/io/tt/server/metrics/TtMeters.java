@@ -11,7 +11,6 @@ import io.tt.server.ServerStats;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 
 /**
  * TT's own meters, read from the server's counters at scrape time (nothing on the hot path). Labels are fixed
@@ -22,7 +21,7 @@ public final class TtMeters {
   private TtMeters() {
   }
 
-  public static void bind(MeterRegistry r, ServerContext ctx, IntSupplier clusterMembers) {
+  public static void bind(MeterRegistry r, ServerContext ctx) {
     ServerStats s = ctx.stats();
     Gauge.builder("tt_tunnels_open", s.tunnelsOpen, a -> a.sum()).description("Tunnels open now").register(r);
     FunctionCounter.builder("tt_tunnels", s.tunnelsOpened, a -> a.sum()).description("Tunnels opened").register(r);
@@ -45,7 +44,8 @@ public final class TtMeters {
     Gauge.builder("tt_open_ports", ctx, c -> c.boundPorts().size()).description("Ports bound now").register(r);
     Gauge.builder("tt_replay_filter_salts", ctx, c -> c.replayFilter().size())
         .description("Salts held by the replay filter").register(r);
-    Gauge.builder("tt_cluster_members", clusterMembers, IntSupplier::getAsInt)
+    // Gauges hold their object weakly: the context lives as long as the server, a lambda would not.
+    Gauge.builder("tt_cluster_members", ctx, ServerContext::clusterMembers)
         .description("Members of the server cluster (1 when not clustered)").register(r);
     Timer handshake = Timer.builder("tt_handshake").description("From accept to the server's first frame")
         .publishPercentileHistogram()
