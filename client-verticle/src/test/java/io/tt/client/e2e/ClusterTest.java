@@ -186,9 +186,38 @@ class ClusterTest {
       assertEquals(0, r.exit(), r.stderr());
       assertEquals(TestOrigin.sha256Of(n), r.stdout(), "the tunnel open across the change kept working");
 
-      // The member whose file was not edited still follows the fleet, and says so if its file disagrees.
-      assertEquals(base2 + "-" + (base2 + 199), new JsonObject(Files.readString(a.file())).getString("port-range"));
       assertTrue(b.server().context().keys().schedules().get(0).range().start() == base2);
+
+      // A third member joins with the old range in its file: it takes the fleet's config and says so.
+      java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.logging.Logger fleetLog = java.util.logging.Logger.getLogger("io.tt.server.fleet.FleetSync");
+      java.util.logging.Handler capture = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+          if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+            warnings.add(r.getMessage());
+          }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+      };
+      fleetLog.addHandler(capture);
+      try {
+        Member c = start(dir, "c", common.copy().put("listen", "127.0.0.4"));
+        closers.add(() -> c.vertx().close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+        waitFor(() -> allIn(c.server().context().boundPorts(), base2, base2 + 199), 30, "the new member on the fleet's range");
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("differs from the fleet's in port-range")
+            && w.contains("following the fleet")), "the new member says its file disagrees: " + warnings);
+        assertTrue(warnings.stream().noneMatch(w -> w.contains(TtHarness.KEY)), "no key in the log");
+      } finally {
+        fleetLog.removeHandler(capture);
+      }
     } finally {
       for (int i = closers.size() - 1; i >= 0; i--) {
         closers.get(i).close();
