@@ -307,6 +307,16 @@ class AnsibleChrootTest {
     assertTrue(probe.output().strip().matches("[1-5]\\d\\d"), "an HTTP answer on port " + port + ": " + probe.output());
     log("GET / on port %d: HTTP %s (the fake site)", port, probe.output().strip());
 
+    // /health on metrics-listen (127.0.0.1:9464 by the role's default), where this server build serves it.
+    if (listeningPorts(leader).contains(9464)) {
+      Exec.Result health = inContainerNet(leader, "curl", "-s", "-m", "10", "-w", "\n%{http_code}",
+          "http://127.0.0.1:9464/health");
+      assertEquals("ok\n200", health.output().strip(), "GET /health");
+      log("GET /health: 200 ok");
+    } else {
+      log("this server build does not serve metrics-listen (nothing on 127.0.0.1:9464): /health NOT checked");
+    }
+
     // Hardening as systemd applied it: the tt user, no capability.
     String pid = inContainer(leader, "systemctl", "show", "-p", "MainPID", "--value", "tt.service").output().strip();
     String status = inContainer(leader, "cat", "/proc/" + pid + "/status").output();

@@ -90,6 +90,41 @@ class AnsibleRoleTest {
     String nft = Files.readString(tmp.resolve("out/tt1.example.net.nft"));
     assertTrue(nft.contains("tcp dport 20000-29999 accept"), nft);
     assertFalse(nft.contains("udp dport"), "UDP only in TUN mode:\n" + nft);
+    // Hazelcast only from the members given as addresses (a name cannot go into a rule).
+    assertTrue(nft.contains("ip saddr { 10.0.0.11, 203.0.113.12 } tcp dport 5701-5703 accept"), nft);
+    assertFalse(nft.contains("tt3.example.net"), nft);
+  }
+
+  @Test
+  void renderedNftablesRuleFilesPassNftCheck() throws IOException {
+    Path nft = Exec.which("nft");
+    assumeTrue(nft != null, "nft is not installed (apt-get install nftables)");
+    assumeTrue(Exec.isRoot(), "`nft -c` needs root (CAP_NET_ADMIN)");
+    render(Map.of());
+    Files.move(tmp.resolve("out"), tmp.resolve("cluster"));
+    render(Map.of("tt_server_cluster_enabled", false, "tt_server_tun_enabled", true));
+    for (Path f : List.of(tmp.resolve("cluster/tt1.example.net.nft"), tmp.resolve("out/tt2.example.net.nft"))) {
+      // In a new network namespace: checked against an empty ruleset, nothing of the host's touched.
+      Exec.run(Duration.ofSeconds(30), null, null, "unshare", "--net", nft.toString(), "-c", "-f", f.toString()).assertOk();
+      // And loaded there for real, twice through a whole-ruleset reload, as nftables.service does.
+      Path conf = tmp.resolve("nftables.conf");
+      Files.writeString(conf, """
+          flush ruleset
+          table inet filter {
+            chain input {
+              type filter hook input priority filter; policy drop;
+              ct state established,related accept
+            }
+          }
+          include "%s"
+          """.formatted(f));
+      Exec.Result listed = Exec.run(Duration.ofSeconds(30), null, null, "unshare", "--net", "sh", "-ec",
+          "nft -f \"$0\"; nft -f \"$0\"; nft list ruleset", conf.toString()).assertOk();
+      String out = listed.output();
+      assertEquals(1, out.split("jump tt_ports", -1).length - 1, "one jump after two reloads:\n" + out);
+      assertTrue(out.contains("policy drop;"), "the admin's policy is kept:\n" + out);
+      assertTrue(out.indexOf("jump tt_ports") < out.indexOf("ct state established"), "the jump comes first:\n" + out);
+    }
   }
 
   @Test
@@ -111,6 +146,7 @@ class AnsibleRoleTest {
     assertTrue(unit.contains("NoNewPrivileges=yes"), unit);
     String nft = Files.readString(tmp.resolve("out/tt2.example.net.nft"));
     assertTrue(nft.contains("tcp dport 443-8443 accept") && nft.contains("udp dport 443-8443 accept"), nft);
+    assertFalse(nft.contains("5701"), "no cluster, no Hazelcast rule:\n" + nft);
   }
 
   // ---------------------------------------------------------------- helpers
