@@ -38,10 +38,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * built once into a cache directory) through the community.general.chroot connection, twice (the second run
  * changes nothing), then the chroot booted with systemd-nspawn on a private network: tt.service is active, runs
  * as the tt user without capabilities, listens on the port the journal says is open now, that port answers
- * (TT's fake site), every listening port is in the configured range, and nftables holds the range rule.
+ * (TT's fake site), every listening port is in the configured range, and nftables holds the range rule. Then the
+ * role runs against the booted system (community.docker.nsenter connection into the container): a third run changes
+ * nothing, a fourth with another slot-seconds changes server.json and its handler restarts tt, which comes back.
  *
  * <p>Needs root, debootstrap, systemd-nspawn, unshare, nsenter, ss, curl, ansible-playbook (with
- * community.general) and a reachable Debian mirror (TT_DEBIAN_MIRROR, default http://deb.debian.org/debian);
+ * community.general and community.docker) and a reachable Debian mirror (TT_DEBIAN_MIRROR, default http://deb.debian.org/debian);
  * skips with the reason otherwise. The cache lives in TT_CHROOT_CACHE (default /var/tmp/tt-chroot-cache).
  */
 class AnsibleChrootTest {
@@ -98,13 +100,37 @@ class AnsibleChrootTest {
       long leader = leaderOf(nspawn);
       checkBootedSystem(leader, nspawn, work);
       log("booted, tt checked in %d ms", ms(t0));
+
+      // The same role on the running system (nsenter connection into the container): the live branches (start,
+      // handlers) run now, and still nothing changes.
+      Path live = work.resolveSibling(work.getFileName() + ".live.yml");
+      Files.writeString(live, Files.readString(inventory).replace("ansible_connection: community.general.chroot",
+          "ansible_connection: community.docker.nsenter\n          ansible_become: false\n          ansible_nsenter_pid: " + leader));
+      t0 = System.nanoTime();
+      Exec.Result third = runPlaybook(List.of("ansible-playbook", "-i", live.toString(), "site.yml"), Duration.ofMinutes(4));
+      int[] r3 = recap(third);
+      log("third run, on the booted system: ok=%d changed=%d in %d ms", r3[0], r3[1], ms(t0));
+      assertEquals(0, r3[1], "the booted system is what the chroot runs left: nothing to change\n" + Exec.tail(third.output(), 4000));
+
+      // A config change restarts tt through the handler, and the server comes back on the new config.
+      String pidBefore = mainPid(leader);
+      t0 = System.nanoTime();
+      Exec.Result fourth = runPlaybook(List.of("ansible-playbook", "-i", live.toString(), "site.yml", "-e",
+          "{\"tt_server_slot_seconds\": 7}"), Duration.ofMinutes(4));
+      int[] r4 = recap(fourth);
+      log("fourth run, slot-seconds 5 -> 7: ok=%d changed=%d in %d ms", r4[0], r4[1], ms(t0));
+      assertEquals(2, r4[1], "two changes: server.json and the handler's restart\n" + Exec.tail(fourth.output(), 4000));
+      assertTrue(fourth.output().contains("RUNNING HANDLER [tt_server : Restart tt]"), fourth.output());
+      assertEquals(7, new JsonObject(Files.readString(work.resolve("etc/tt/server.json"))).getInteger("slot-seconds"));
+      waitForTt(leader, nspawn, work, pidBefore);
+      log("restarted by the handler (MainPID %s -> %s) in %d ms", pidBefore, mainPid(leader), ms(t0));
     } finally {
       if (nspawn != null) {
         stop(nspawn);
       }
       // --one-file-system: never follow a mount that might be left inside the chroot.
       Exec.run(Duration.ofMinutes(2), null, null, "rm", "-rf", "--one-file-system", work.toString(),
-          work + ".inventory.yml", work + ".boot.log");
+          work + ".inventory.yml", work + ".live.yml", work + ".boot.log");
     }
   }
 
@@ -121,6 +147,9 @@ class AnsibleChrootTest {
     Exec.Result conn = Exec.run(Duration.ofMinutes(1), null, AnsibleRoleTest.ansibleEnv(), "ansible-doc", "-t",
         "connection", "community.general.chroot");
     assumeTrue(conn.exit() == 0, "the community.general collection (chroot connection) is not installed");
+    Exec.Result nsenterConn = Exec.run(Duration.ofMinutes(1), null, AnsibleRoleTest.ansibleEnv(), "ansible-doc", "-t",
+        "connection", "community.docker.nsenter");
+    assumeTrue(nsenterConn.exit() == 0, "the community.docker collection (nsenter connection) is not installed");
     Exec.Result ns = Exec.run(Duration.ofSeconds(20), null, null, "unshare", "--mount", "--propagation", "private", "true");
     assumeTrue(ns.exit() == 0, "cannot make a mount namespace here: " + ns.output().strip());
     String release = MIRROR + "/dists/bookworm/Release";
@@ -191,10 +220,22 @@ class AnsibleChrootTest {
     List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-ec",
         "mount -t proc proc \"$0/proc\"; mount --rbind /dev \"$0/dev\"; mount -t sysfs sysfs \"$0/sys\"; exec \"$@\"",
         work.toString(), "ansible-playbook", "-i", inventory.toString(), "site.yml"));
+    return recap(runPlaybook(cmd, timeout));
+  }
+
+  private static Exec.Result runPlaybook(List<String> cmd, Duration timeout) {
     Exec.Result r = Exec.run(timeout, ANSIBLE, AnsibleRoleTest.ansibleEnv(), cmd);
+    if (r.exit() != 0) {
+      fail("ansible-playbook exited " + r.exit() + ":\n" + Exec.tail(r.output(), 8000));
+    }
+    return r;
+  }
+
+  /** ok and changed of the play recap; unreachable and failed must be 0. */
+  private static int[] recap(Exec.Result r) {
     Matcher m = RECAP.matcher(r.output());
-    if (r.exit() != 0 || !m.find()) {
-      fail("ansible-playbook on the chroot exited " + r.exit() + ":\n" + Exec.tail(r.output(), 8000));
+    if (!m.find()) {
+      fail("no play recap:\n" + Exec.tail(r.output(), 8000));
     }
     assertEquals("0", m.group(3), "unreachable");
     assertEquals("0", m.group(4), "failed");
@@ -264,7 +305,17 @@ class AnsibleChrootTest {
     return Exec.run(Duration.ofSeconds(30), null, null, c);
   }
 
-  private static void checkBootedSystem(long leader, Process nspawn, Path work) throws Exception {
+  private static String mainPid(long leader) {
+    return inContainer(leader, "systemctl", "show", "-p", "MainPID", "--value", "tt.service").output().strip();
+  }
+
+  /**
+   * Waits (up to 120 s) until tt.service is active (with a MainPID other than {@code notPid}), its journal names the
+   * port open now and ss shows that port listening; checks the listening ports against the range.
+   *
+   * @return the port open now
+   */
+  private static int waitForTt(long leader, Process nspawn, Path work, String notPid) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     String state = "";
     Integer port = null;
@@ -275,14 +326,17 @@ class AnsibleChrootTest {
         fail("the container stopped: " + Exec.tail(Files.readString(work.resolveSibling(work.getFileName() + ".boot.log")), 3000));
       }
       state = inContainer(leader, "systemctl", "is-active", "tt.service").output().strip();
-      journal = inContainer(leader, "journalctl", "-b", "-u", "tt.service", "--no-pager", "-o", "cat").output();
+      String pid = mainPid(leader);
+      // This run of the server only: its journal lines since its start.
+      journal = inContainer(leader, "journalctl", "-b", "-u", "tt.service", "--no-pager", "-o", "cat",
+          "_PID=" + pid).output();
       Matcher m = OPEN_NOW.matcher(journal);
       port = null;
       while (m.find()) {
         port = Integer.parseInt(m.group(1));
       }
       listening = listeningPorts(leader);
-      if (state.equals("active") && port != null && listening.contains(port)) {
+      if (state.equals("active") && !pid.equals(notPid) && port != null && listening.contains(port)) {
         break;
       }
       if (state.equals("failed")) {
@@ -300,6 +354,11 @@ class AnsibleChrootTest {
     for (int p : listening) {
       assertTrue(p >= FROM && p <= TO || p == 9464 || p == 5701, "listening only in the range (and management ports): " + p);
     }
+    return port;
+  }
+
+  private static void checkBootedSystem(long leader, Process nspawn, Path work) throws Exception {
+    int port = waitForTt(leader, nspawn, work, "0");
 
     // The port is TT's: a non-TT client is handed to the fake site, which answers like a web server.
     Exec.Result probe = inContainerNet(leader, "curl", "-s", "-m", "10", "-o", "/dev/null", "-w", "%{http_code}",
@@ -318,7 +377,7 @@ class AnsibleChrootTest {
     }
 
     // Hardening as systemd applied it: the tt user, no capability.
-    String pid = inContainer(leader, "systemctl", "show", "-p", "MainPID", "--value", "tt.service").output().strip();
+    String pid = mainPid(leader);
     String status = inContainer(leader, "cat", "/proc/" + pid + "/status").output();
     String uid = inContainer(leader, "id", "-u", "tt").output().strip();
     assertTrue(status.matches("(?s).*\\nUid:\\s+" + uid + "\\s+" + uid + "\\s.*"), "runs as tt (" + uid + "):\n" + status);

@@ -59,6 +59,13 @@ class AnsibleRoleTest {
     Exec.Result hosts = Exec.run(Duration.ofMinutes(1), ANSIBLE, ansibleEnv(), playbook.toString(), "--list-hosts",
         "-i", "inventory", "site.yml").assertOk();
     assertTrue(hosts.output().contains("tt1.example.net") && hosts.output().contains("tt3.example.net"), hosts.output());
+    // vault.yml.example is documentation: Ansible must not load its placeholder key.
+    Path inventory = Exec.which("ansible-inventory");
+    assumeTrue(inventory != null, "ansible-inventory is not installed");
+    Exec.Result vars = Exec.run(Duration.ofMinutes(1), ANSIBLE, ansibleEnv(), inventory.toString(), "-i", "inventory",
+        "--host", "tt1.example.net").assertOk();
+    assertFalse(vars.output().contains("tt_key"), vars.output());
+    assertTrue(vars.output().contains("\"tt_server_cluster_host\": \"10.0.0.11\""), vars.output());
   }
 
   @Test
