@@ -12,10 +12,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +68,13 @@ class AnsibleChrootTest {
   @Timeout(value = 20, unit = TimeUnit.MINUTES)
   void roleAppliedTwiceIntoAChrootIsIdempotentAndTheBootedSystemRunsTt() throws Exception {
     checkPrerequisites();
-    Path base = baseSystem();
+    Path base;
+    Files.createDirectories(CACHE);
+    // One builder of the cache at a time (two test runs on one machine would otherwise race on it).
+    try (FileChannel lock = FileChannel.open(CACHE.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+         FileLock held = lock.lock()) {
+      base = baseSystem();
+    }
     cleanStaleWorkDirs();
     Path work = Files.createTempDirectory(Path.of("/var/tmp"), "tt-deploy-chroot-");
     Process nspawn = null;
