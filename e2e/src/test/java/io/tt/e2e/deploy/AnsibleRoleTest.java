@@ -71,15 +71,16 @@ class AnsibleRoleTest {
   @Test
   void fleetConfigJoinsEveryHostIntoOneCluster() throws IOException {
     Map<String, JsonObject> conf = render(Map.of());
-    assertEquals(Set.of("tt1.example.net", "tt2.example.net", "tt3.example.net"), conf.keySet());
+    assertEquals(Set.of("tt1.example.net", "tt2.example.net", "192.0.2.13"), conf.keySet());
     // Cluster address: tt_server_cluster_host, else ansible_host, else the inventory name.
     Map<String, String> address = Map.of("tt1.example.net", "10.0.0.11", "tt2.example.net", "203.0.113.12",
-        "tt3.example.net", "tt3.example.net");
+        "192.0.2.13", "192.0.2.13");
     for (var e : conf.entrySet()) {
       JsonObject c = e.getValue();
-      assertEquals(List.of("10.0.0.11", "203.0.113.12", "tt3.example.net"), List.of(c.getString("cluster-members").split(",")),
+      assertEquals(List.of("10.0.0.11", "203.0.113.12", "192.0.2.13"), List.of(c.getString("cluster-members").split(",")),
           e.getKey() + ": every member of the group, the same list on each host");
       assertEquals(address.get(e.getKey()), c.getString("cluster-host"), e.getKey());
+      assertEquals("tt", c.getString("cluster-name"));
       assertEquals("/etc/tt/key", c.getString("key-file"));
       assertFalse(c.containsKey("key"), "the key lives in the key file only");
       assertFalse(c.containsKey("tun-ip"));
@@ -97,9 +98,8 @@ class AnsibleRoleTest {
     String nft = Files.readString(tmp.resolve("out/tt1.example.net.nft"));
     assertTrue(nft.contains("tcp dport 20000-29999 accept"), nft);
     assertFalse(nft.contains("udp dport"), "UDP only in TUN mode:\n" + nft);
-    // Hazelcast only from the members given as addresses (a name cannot go into a rule).
-    assertTrue(nft.contains("ip saddr { 10.0.0.11, 203.0.113.12 } tcp dport 5701-5703 accept"), nft);
-    assertFalse(nft.contains("tt3.example.net"), nft);
+    // Hazelcast only from the members.
+    assertTrue(nft.contains("ip saddr { 10.0.0.11, 203.0.113.12, 192.0.2.13 } tcp dport 5701-5720 accept"), nft);
   }
 
   @Test
@@ -141,6 +141,7 @@ class AnsibleRoleTest {
     JsonObject c = conf.get("tt2.example.net");
     assertFalse(c.containsKey("cluster-members"));
     assertFalse(c.containsKey("cluster-host"));
+    assertFalse(c.containsKey("cluster-name"));
     assertEquals("10.8.0.1/16", c.getString("tun-ip"));
     ServerConfig sc = validate(c);
     assertTrue(sc.clusterMembers().isEmpty());

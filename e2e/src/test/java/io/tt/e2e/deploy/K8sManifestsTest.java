@@ -261,12 +261,14 @@ class K8sManifestsTest {
     Map<String, String> podLabels = ds.getSpec().getTemplate().getMetadata().getLabels();
     svc.getSpec().getSelector().forEach((k, v) -> assertEquals(v, podLabels.get(k), "Service selects the TT pods: " + k));
     String dns = svc.getMetadata().getName() + "." + svc.getMetadata().getNamespace() + ".svc.cluster.local";
-    assertTrue(List.of(conf.getString("cluster-members").split(",")).contains(dns), "cluster-members names " + dns);
+    // Kubernetes DNS discovery: the server resolves the headless Service's name to every member (dns:NAME).
+    assertEquals("dns:" + dns, conf.getString("cluster-members"), "cluster-members is the headless Service");
     assertEquals(POD_IP, env.get("TT_CLUSTER_HOST"), "Hazelcast binds to the pod IP");
 
     // TT itself accepts the merged config (file, then TT_* environment), as it would in the pod.
     ServerConfig sc = validate(conf, env);
     assertEquals(9464, sc.metricsListen().port());
+    assertEquals(POD_IP, sc.clusterHost());
     assertEquals(tun, sc.tun() != null, "TUN options only in the tun overlay");
     if (tun) {
       assertEquals(TunOptions.Proto.UDP, sc.tun().proto());
