@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Everything a TT server runs with, validated once. */
 public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddress fallback, int handshakeTimeoutMillis,
-                           int connectTimeoutMillis, int replayCapacity, TunOptions tun, TargetAddress metricsListen,
+                           int connectTimeoutMillis, int replayCapacity, TunConfig tun, TargetAddress metricsListen,
                            List<String> clusterMembers, String clusterHost, int instances, boolean verbose) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0";
@@ -25,7 +25,7 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
         c.integer("handshake-timeout", 10_000, 100, 600_000),
         c.integer("connect-timeout", 10_000, 100, 600_000),
         c.integer("replay-capacity", 200_000, 1000, 50_000_000),
-        TunOptions.from(c), metrics, c.list("cluster-members"),
+        TunConfig.from(c), metrics, c.list("cluster-members"),
         c.has("cluster-host") ? c.string("cluster-host") : null,
         c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
         c.bool("verbose"));
