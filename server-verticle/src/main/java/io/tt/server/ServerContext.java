@@ -4,6 +4,7 @@ import io.tt.common.config.ServerConfig;
 import io.tt.common.schedule.SlotClock;
 import io.tt.common.wire.ReplayFilter;
 import io.tt.server.fakesite.Fallback;
+import io.tt.server.tun.TunStreamAcceptor;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,6 +21,7 @@ public final class ServerContext {
   private final Fallback rejected;
   private final ServerStats stats = new ServerStats();
   private final AtomicInteger instances = new AtomicInteger();
+  private volatile TunStreamAcceptor tunStreams;
 
   public ServerContext(ServerConfig config, ServerKeys keys, SlotClock clock, ReplayFilter replayFilter,
                        Fallback rejected) {
@@ -53,6 +55,15 @@ public final class ServerContext {
 
   public ServerStats stats() {
     return stats;
+  }
+
+  /** Where authenticated TUN_STREAM connections go; null unless TUN mode is running. */
+  public TunStreamAcceptor tunStreams() {
+    return tunStreams;
+  }
+
+  public void tunStreams(TunStreamAcceptor acceptor) {
+    this.tunStreams = acceptor;
   }
 
   /** 0 for the first listener instance, which alone logs the port schedule. */

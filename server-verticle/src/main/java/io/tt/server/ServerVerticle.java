@@ -5,6 +5,8 @@ import io.tt.common.schedule.SlotClock;
 import io.tt.common.wire.LocalReplayFilter;
 import io.tt.server.fakesite.Fallback;
 import io.tt.server.fakesite.Fallbacks;
+import io.tt.server.tun.TunPorts;
+import io.tt.server.tun.TunServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -41,12 +43,14 @@ public final class ServerVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     Fallback fallback = Fallbacks.create(vertx, cfg.fallback() == null ? null : cfg.fallback().toString());
-    return vertx.executeBlocking(() -> ServerKeys.derive(cfg.tunnel())).compose(keys -> {
+    return vertx.executeBlocking(() -> TunPorts.forConfig(cfg, ServerKeys.derive(cfg.tunnel()))).compose(keys -> {
       long retention = 2L * cfg.tunnel().windowSeconds() * 1000L;
       context = new ServerContext(cfg, keys, clock, new LocalReplayFilter(retention, cfg.replayCapacity()),
           fallback);
-      return vertx.deployVerticle(() -> new TunnelListenerVerticle(context),
-          new DeploymentOptions().setInstances(cfg.instances()));
+      // TUN mode first: its device must be up before a TUN stream can arrive on the listeners.
+      Future<?> tun = cfg.tun() == null ? Future.succeededFuture() : vertx.deployVerticle(new TunServerVerticle(context));
+      return tun.compose(t -> vertx.deployVerticle(() -> new TunnelListenerVerticle(context),
+          new DeploymentOptions().setInstances(cfg.instances())));
     }).onSuccess(id -> LOG.info(() -> "TT server listening on " + cfg.listenHost() + ", ports " + cfg.tunnel().portRange()
         + ", methods " + cfg.tunnel().methods() + ", " + cfg.instances() + " event loops"
         + (vertx.isNativeTransportEnabled() ? " (epoll)" : " (NIO)")));
