@@ -30,7 +30,7 @@ import java.util.logging.Logger;
 public final class TunClientVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(TunClientVerticle.class.getName());
-  private static final long STATS_LOG_MILLIS = 60_000;
+  private static final long STATS_LOG_MILLIS = 10_000;
 
   private final ClientContext ctx;
   private final TunClientStats stats = new TunClientStats();

@@ -3,6 +3,7 @@ package io.tt.common.wire;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.vertx.core.Future;
@@ -22,6 +23,11 @@ public final class UdpSockets {
 
   /** Socket buffers large enough for bursts at a few Gbit/s (the kernel caps them at its rmem/wmem max). */
   public static final int SOCKET_BUFFER = 4 << 20;
+  /**
+   * Datagrams are written during a batch and flushed after it (see {@link UdpFlusher}); the channel must hold a
+   * whole batch without reporting itself unwritable, which makes senders drop.
+   */
+  private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(1 << 20, 4 << 20);
 
   private UdpSockets() {
   }
@@ -40,6 +46,7 @@ public final class UdpSockets {
     ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(receiveBuffer));
     ch.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER);
     ch.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
+    ch.config().setWriteBufferWaterMark(WATER_MARK);
     ch.pipeline().addLast(handler);
     Promise<DatagramChannel> p = context.promise();
     context.nettyEventLoop().register(ch).addListener(reg -> {

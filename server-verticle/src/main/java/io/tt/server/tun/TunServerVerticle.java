@@ -28,7 +28,7 @@ import java.util.logging.Logger;
 public final class TunServerVerticle extends VerticleBase {
 
   private static final Logger LOG = Logger.getLogger(TunServerVerticle.class.getName());
-  private static final long STATS_LOG_MILLIS = 60_000;
+  private static final long STATS_LOG_MILLIS = 10_000;
 
   private final ServerContext ctx;
   private final TunServerStats stats = new TunServerStats();
