@@ -40,20 +40,22 @@ final class StreamTunnelClient implements TunUplink {
   private final int mtu;
   private final TunClientStats stats;
   private final Consumer<ByteBuf> toTun;
+  private final TunAnnounce announce;
   private Stream stream;
   private long backoff = MIN_BACKOFF_MILLIS;
   private long retryTimer = -1;
   private boolean stopped;
   private int failuresInARow;
 
-  StreamTunnelClient(ContextInternal context, TunnelDialer dialer, Padding padding, int mtu, TunClientStats stats,
-                     Consumer<ByteBuf> toTun) {
+  StreamTunnelClient(ContextInternal context, TunnelDialer dialer, Padding padding, int mtu, TunAnnounce announce,
+                     TunClientStats stats, Consumer<ByteBuf> toTun) {
     this.context = context;
     this.dialer = dialer;
     this.padding = padding;
     this.mtu = mtu;
     this.stats = stats;
     this.toTun = toTun;
+    this.announce = announce;
   }
 
   /** One connected stream. */
@@ -190,6 +192,9 @@ final class StreamTunnelClient implements TunUplink {
     s.decoder = s.handshake.decoder();
     backoff = MIN_BACKOFF_MILLIS;
     LOG.info(() -> "TUN: stream to " + s.where + " is up");
+    if (announce.exists()) {
+      send(announce.packet(s.alloc)); // the server learns our TUN address before we have traffic
+    }
     return true;
   }
 

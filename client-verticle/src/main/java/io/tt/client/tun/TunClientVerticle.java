@@ -59,14 +59,15 @@ public final class TunClientVerticle extends VerticleBase {
       writer = TunWriter.start(dev);
       if (tun.proto() == TunConfig.Proto.UDP) {
         uplink = new UdpTunnelClient(context, ctx.keys().key(), ctx.keys().method(), ctx.keys().schedule(),
-            ctx.clock(), cfg.tunnel().windowSeconds(), server, cfg.tunnel().padding(), tun.mtu(), stats,
-            this::toTun);
+            ctx.clock(), cfg.tunnel().windowSeconds(), server, cfg.tunnel().padding(), tun.mtu(),
+            new TunAnnounce(tun.address()), stats, this::toTun);
       } else {
         TunnelDialer dialer = new TunnelDialer(vertx.createNetClient(new NetClientOptions()
             .setConnectTimeout(cfg.connectTimeoutMillis())
             .setTcpNoDelay(true)
             .setTcpKeepAlive(true)), ctx.picker(), ctx.keys(), cfg.tunnel(), ctx.clock());
-        uplink = new StreamTunnelClient(context, dialer, cfg.tunnel().padding(), tun.mtu(), stats, this::toTun);
+        uplink = new StreamTunnelClient(context, dialer, cfg.tunnel().padding(), tun.mtu(),
+            new TunAnnounce(tun.address()), stats, this::toTun);
       }
       reader = TunReader.create(dev, context);
       reader.handler(uplink::send);

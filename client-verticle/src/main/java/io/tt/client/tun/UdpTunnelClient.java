@@ -60,6 +60,7 @@ final class UdpTunnelClient implements TunUplink {
   private final int maxDatagram;
   private final TunClientStats stats;
   private final Consumer<ByteBuf> toTun;
+  private final TunAnnounce announce;
   private final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
   private final long sessionId = RANDOM.nextLong();
   private final UdpHeaderCipher header;
@@ -75,8 +76,8 @@ final class UdpTunnelClient implements TunUplink {
   private boolean stopped;
 
   UdpTunnelClient(ContextInternal context, MasterKey key, AeadMethod method, PortSchedule schedule, SlotClock clock,
-                  int windowSeconds, InetAddress server, Padding padding, int tunMtu, TunClientStats stats,
-                  Consumer<ByteBuf> toTun) {
+                  int windowSeconds, InetAddress server, Padding padding, int tunMtu, TunAnnounce announce,
+                  TunClientStats stats, Consumer<ByteBuf> toTun) {
     this.context = context;
     this.server = server;
     this.schedule = schedule;
@@ -85,6 +86,7 @@ final class UdpTunnelClient implements TunUplink {
     this.maxDatagram = UdpDatagram.maxLengthFor(tunMtu);
     this.stats = stats;
     this.toTun = toTun;
+    this.announce = announce;
     this.header = UdpHeaderCipher.of(key);
     this.sealer = new UdpSealer(header, sessionId, method,
         UdpKeys.key(key, sessionId, Direction.CLIENT_TO_SERVER, method));
@@ -127,7 +129,7 @@ final class UdpTunnelClient implements TunUplink {
         Channel old = previous.channel();
         context.setTimer(DRAIN_MILLIS, t -> old.close());
       }
-      LOG.fine(() -> "TUN: sending to " + server.getHostAddress() + " port " + port + " (UDP, slot " + slot + ")");
+      LOG.info(() -> "TUN: datagrams now go to " + server.getHostAddress() + " port " + port + " (slot " + slot + ")");
       keepAlive(); // tells the server where the session is now, before any packet needs it
       return null;
     });
@@ -157,9 +159,23 @@ final class UdpTunnelClient implements TunUplink {
     }
   }
 
+  /**
+   * Keeps the session (and NAT mappings) alive and tells the server where it is now: the announce packet where
+   * there is one (it also tells the server our TUN address, should it have restarted), else a keep-alive.
+   */
   private void keepAlive() {
-    int pad = ThreadLocalRandom.current().nextInt(Padding.MAX + 1);
-    write(current, UdpDatagram.TYPE_KEEPALIVE, null, Math.min(pad, maxDatagram - UdpDatagram.MIN_LENGTH));
+    int pad = Math.min(ThreadLocalRandom.current().nextInt(Padding.MAX + 1), maxDatagram - UdpDatagram.MIN_LENGTH
+        - (announce.exists() ? 28 : 0));
+    if (announce.exists()) {
+      ByteBuf p = announce.packet(alloc);
+      try {
+        write(current, UdpDatagram.TYPE_PACKET, p, pad);
+      } finally {
+        p.release();
+      }
+    } else {
+      write(current, UdpDatagram.TYPE_KEEPALIVE, null, pad);
+    }
   }
 
   private void write(Path p, int type, ByteBuf payload, int pad) {

@@ -29,6 +29,15 @@ public final class UdpDatagram {
   private UdpDatagram() {
   }
 
+  /**
+   * The first server-to-client packet number of a session the server creates at {@code nowMillis} (PROTOCOL.md
+   * section 8): above any number an earlier server instance used for the same session, so a restarted server
+   * that takes over a running client's session never repeats a nonce under its key.
+   */
+  public static long serverFirstPacketNumber(long nowMillis) {
+    return Math.max(0, nowMillis) << 20;
+  }
+
   /** The datagram length for a payload and padding. */
   public static int length(int payloadLength, int padding) {
     return OVERHEAD + padding + payloadLength;

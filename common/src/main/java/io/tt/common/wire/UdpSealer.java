@@ -25,9 +25,20 @@ public final class UdpSealer {
    * @param key this direction's 32-byte key ({@link UdpKeys#key})
    */
   public UdpSealer(UdpHeaderCipher header, long sessionId, AeadMethod method, byte[] key) {
+    this(header, sessionId, method, key, 0);
+  }
+
+  /**
+   * @param firstPacketNumber 0 for the client; {@link UdpDatagram#serverFirstPacketNumber} for the server
+   */
+  public UdpSealer(UdpHeaderCipher header, long sessionId, AeadMethod method, byte[] key, long firstPacketNumber) {
+    if (firstPacketNumber < 0) {
+      throw new IllegalArgumentException("packet numbers are below 2^63");
+    }
     this.header = header;
     this.sessionId = sessionId;
     this.aeads = new UdpPortAeads(method, key);
+    this.packetNumber = firstPacketNumber;
   }
 
   /**

@@ -209,6 +209,24 @@ class UdpCodecTest {
     return ByteBufUtil.getBytes(b);
   }
 
+  /** A restarted server takes over a session whose client already saw low numbers from the previous instance. */
+  @ParameterizedTest
+  @EnumSource(AeadMethod.class)
+  void aRestartedServerCountsFromAboveItsPredecessor(AeadMethod m) {
+    UdpSealer before = new UdpSealer(new UdpHeaderCipher(HDR_KEY), SID, m, KEY,
+        UdpDatagram.serverFirstPacketNumber(NOW - 5_000));
+    UdpOpener client = new UdpOpener(m, KEY, 30);
+    for (int i = 0; i < 3000; i++) {
+      assertEquals(UdpOpener.Result.PACKET, open(client, seal(m, before, 1, packet(30), 0, PORT, NOW).datagram(),
+          PORT, NOW, Unpooled.buffer()));
+    }
+    UdpSealer after = new UdpSealer(new UdpHeaderCipher(HDR_KEY), SID, m, KEY, UdpDatagram.serverFirstPacketNumber(NOW));
+    Sent first = seal(m, after, 1, packet(30), 0, PORT, NOW);
+    assertEquals(true, first.packetNumber() > before.nextPacketNumber(), "no nonce of the old instance is reused");
+    assertEquals(UdpOpener.Result.PACKET, open(client, first.datagram(), PORT, NOW, Unpooled.buffer()));
+    assertEquals(NOW << 20, first.packetNumber());
+  }
+
   @ParameterizedTest
   @EnumSource(AeadMethod.class)
   void headerHidesSessionAndNumber(AeadMethod m) {

@@ -112,12 +112,14 @@ final class UdpServerSessions {
           plain.release();
           return;
         }
-        UdpSealer sealer = new UdpSealer(k.header, id, m, UdpKeys.key(k.master, id, Direction.SERVER_TO_CLIENT, m));
+        // Not from 0: a client that outlived a server restart still has this session (and its s2c key).
+        UdpSealer sealer = new UdpSealer(k.header, id, m, UdpKeys.key(k.master, id, Direction.SERVER_TO_CLIENT, m),
+            UdpDatagram.serverFirstPacketNumber(now));
         UdpServerSession s = new UdpServerSession(id, k, opener, sealer, this);
         byId.put(id, s);
         stats.sessionsOpened.increment();
         s.accepted(r, plain, ch, port, sender, now);
-        LOG.fine(() -> "TUN: new " + s.describe() + " (" + m + ") on port " + port);
+        LOG.info(() -> "TUN: new " + s.describe() + " (" + m + ") on port " + port);
         return;
       }
     }
