@@ -123,9 +123,10 @@ abstract class TunModeE2ETest {
   @Order(6)
   void iperf3Udp() throws Exception {
     Assumptions.assumeTrue(Netns.onPath("iperf3") != null, "iperf3 is not installed");
-    // 1300-byte datagrams fit the default TUN MTU (1410) without fragmentation.
+    // 1300-byte datagrams fit the default TUN MTU (1410) without fragmentation; 2 MiB socket buffers so iperf3's
+    // own receiver does not drop what a stalled moment (GC, JIT) then delivers at once.
     JsonObject j = TunTraffic.iperf3(serverNs(), clientNs(), TunBed.SERVER_TUN, 5202, 5, "-u", "-b", "50M",
-        "-l", "1300");
+        "-l", "1300", "-w", "2M");
     JsonObject sum = j.getJsonObject("end").getJsonObject("sum");
     double lost = sum.getDouble("lost_percent");
     double bps = sum.getDouble("bits_per_second");
