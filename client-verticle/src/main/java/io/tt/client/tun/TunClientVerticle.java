@@ -32,7 +32,13 @@ public final class TunClientVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(TunClientVerticle.class.getName());
   private static final long STATS_LOG_MILLIS = 10_000;
 
+  /** Opens the device for a config; tests give an in-memory one. */
+  interface DeviceOpener {
+    TunDevice open(TunConfig tun) throws TunException;
+  }
+
   private final ClientContext ctx;
+  private final DeviceOpener opener;
   private final TunClientStats stats = new TunClientStats();
   private TunDevice device;
   private TunWriter writer;
@@ -41,7 +47,12 @@ public final class TunClientVerticle extends VerticleBase {
   private long statsTimer = -1;
 
   public TunClientVerticle(ClientContext ctx) {
+    this(ctx, TunClientVerticle::openDevice);
+  }
+
+  TunClientVerticle(ClientContext ctx, DeviceOpener opener) {
     this.ctx = ctx;
+    this.opener = opener;
   }
 
   @Override
@@ -53,7 +64,7 @@ public final class TunClientVerticle extends VerticleBase {
       return Future.failedFuture("TUN mode: no address for server " + String.join(",", cfg.servers()));
     }
     InetAddress server = servers.get(0);
-    return vertx.executeBlocking(() -> openDevice(tun)).compose(dev -> {
+    return vertx.executeBlocking(() -> opener.open(tun)).compose(dev -> {
       device = dev;
       ContextInternal context = (ContextInternal) this.context;
       writer = TunWriter.start(dev);

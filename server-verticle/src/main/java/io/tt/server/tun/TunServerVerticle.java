@@ -30,7 +30,13 @@ public final class TunServerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(TunServerVerticle.class.getName());
   private static final long STATS_LOG_MILLIS = 10_000;
 
+  /** Opens the device for a config; tests give an in-memory one. */
+  interface DeviceOpener {
+    TunDevice open(TunConfig tun) throws TunException;
+  }
+
   private final ServerContext ctx;
+  private final DeviceOpener opener;
   private final TunServerStats stats = new TunServerStats();
   private TunDevice device;
   private TunWriter writer;
@@ -41,14 +47,19 @@ public final class TunServerVerticle extends VerticleBase {
   private long statsTimer = -1;
 
   public TunServerVerticle(ServerContext ctx) {
+    this(ctx, TunServerVerticle::openDevice);
+  }
+
+  TunServerVerticle(ServerContext ctx, DeviceOpener opener) {
     this.ctx = ctx;
+    this.opener = opener;
   }
 
   @Override
   public Future<?> start() {
     ServerConfig cfg = ctx.config();
     TunConfig tun = cfg.tun();
-    return vertx.executeBlocking(() -> openDevice(tun)).compose(dev -> {
+    return vertx.executeBlocking(() -> opener.open(tun)).compose(dev -> {
       device = dev;
       ContextInternal context = (ContextInternal) this.context;
       writer = TunWriter.start(dev);
