@@ -23,6 +23,8 @@ public final class UdpSockets {
 
   /** Socket buffers large enough for bursts at a few Gbit/s (the kernel caps them at its rmem/wmem max). */
   public static final int SOCKET_BUFFER = 4 << 20;
+  /** Datagrams read per system call where the transport can (epoll's recvmmsg). */
+  static final int BATCH = 16;
   /**
    * Datagrams are written during a batch and flushed after it (see {@link UdpFlusher}); the channel must hold a
    * whole batch without reporting itself unwritable, which makes senders drop.
@@ -43,7 +45,10 @@ public final class UdpSockets {
     VertxInternal vertx = context.owner();
     DatagramChannel ch = vertx.transport().datagramChannel(
         local.getAddress() instanceof Inet6Address ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4);
-    ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(receiveBuffer));
+    // With epoll, one recvmmsg call takes up to BATCH datagrams into one buffer (Netty slices it per datagram);
+    // the option is looked up by name because common does not depend on the epoll classes.
+    boolean batch = ch.config().setOption(ChannelOption.valueOf("MAX_DATAGRAM_PAYLOAD_SIZE"), receiveBuffer);
+    ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(batch ? receiveBuffer * BATCH : receiveBuffer));
     ch.config().setOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER);
     ch.config().setOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER);
     ch.config().setWriteBufferWaterMark(WATER_MARK);
