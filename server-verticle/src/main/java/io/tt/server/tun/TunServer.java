@@ -98,11 +98,11 @@ final class TunServer implements TunStreamAcceptor {
       if (closed) {
         return;
       }
+      boolean moved = version == 4 && routes.ownerV4(v4) != from;
       boolean ok = version == 4 ? routes.learnV4(v4, from) : routes.learnV6(hi, lo, from);
       if (!ok) {
-        stats.drop(TunDrop.LIMIT);
-        learned.forget();
-      } else if (version == 4) {
+        stats.drop(TunDrop.LIMIT); // the table is full: this address stays unreachable until its owner changes
+      } else if (moved) {
         LOG.fine(() -> "TUN: " + IpPacket.ipv4ToString(v4) + " is at " + from.describe());
       }
     };
