@@ -169,7 +169,14 @@ final class Netns implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    run(10, List.of("ip", "netns", "del", name));
+  public void close() throws IOException {
+    try {
+      run(10, List.of("ip", "netns", "del", name));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted deleting netns " + name, e);
+    } catch (Exception e) {
+      throw new IOException("deleting netns " + name + ": " + e, e);
+    }
   }
 }

@@ -127,7 +127,7 @@ final class TunBed implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     for (Client c : clients) {
       if (c.process() != null) {
         c.process().close();

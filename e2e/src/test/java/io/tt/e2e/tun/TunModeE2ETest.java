@@ -85,9 +85,12 @@ abstract class TunModeE2ETest {
   @Order(2)
   void udpDatagramsAreEchoedByteForByte() throws Exception {
     int[] sizes = {1, 2, 64, 100, 512, 1000, 1300, 1382, 1382, 700, 1, 1382};
-    try (TunTraffic.UdpEcho echo = TunTraffic.UdpEcho.start(serverNs(), TunBed.SERVER_TUN, 7007)) {
+    TunTraffic.UdpEcho echo = TunTraffic.UdpEcho.start(serverNs(), TunBed.SERVER_TUN, 7007);
+    try {
       int resends = TunTraffic.udpEchoRoundTrips(clientNs(), TunBed.SERVER_TUN, 7007, sizes);
       assertTrue(resends <= 2, resends + " datagrams needed a resend");
+    } finally {
+      echo.close();
     }
   }
 

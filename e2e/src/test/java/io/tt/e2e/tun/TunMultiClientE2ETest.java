@@ -51,13 +51,17 @@ class TunMultiClientE2ETest {
    */
   @Test
   void eachClientGetsItsOwnPackets() throws Exception {
-    try (TunTraffic.UdpEcho one = TunTraffic.UdpEcho.start(bed.client(0).ns(), "10.1.0.2", 7001);
-         TunTraffic.UdpEcho two = TunTraffic.UdpEcho.start(bed.client(1).ns(), "10.1.0.3", 7001)) {
+    TunTraffic.UdpEcho one = TunTraffic.UdpEcho.start(bed.client(0).ns(), "10.1.0.2", 7001);
+    TunTraffic.UdpEcho two = TunTraffic.UdpEcho.start(bed.client(1).ns(), "10.1.0.3", 7001);
+    try {
       int[] sizes = {10, 500, 1382, 64, 1000};
       for (int round = 0; round < 3; round++) {
         TunTraffic.udpEchoRoundTrips(bed.serverNs, "10.1.0.2", 7001, sizes);
         TunTraffic.udpEchoRoundTrips(bed.serverNs, "10.1.0.3", 7001, sizes);
       }
+    } finally {
+      one.close();
+      two.close();
     }
     assertTrue(TunModeE2ETest.received(bed.serverNs.exec(20, "ping", "-c", "3", "-i", "0.2", "10.1.0.2").output()) >= 2);
     assertTrue(TunModeE2ETest.received(bed.serverNs.exec(20, "ping", "-c", "3", "-i", "0.2", "10.1.0.3").output()) >= 2);

@@ -5,7 +5,6 @@ import io.tt.common.schedule.PortRange;
 import io.tt.common.schedule.PortSchedule;
 import io.tt.server.ServerKeys;
 
-import java.util.List;
 
 /** {@code --no-port-jump-on-tun-mode}: the server stays on the first port of the range (PROTOCOL.md section 3). */
 public final class TunPorts {

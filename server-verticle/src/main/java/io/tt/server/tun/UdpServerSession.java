@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import io.tt.common.wire.UdpDatagram;
-import io.tt.common.wire.UdpFlusher;
 import io.tt.common.wire.UdpOpener;
 import io.tt.common.wire.UdpSealer;
 

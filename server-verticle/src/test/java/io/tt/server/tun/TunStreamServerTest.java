@@ -146,7 +146,7 @@ class TunStreamServerTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
       socket.close();
     }
   }
