@@ -96,7 +96,8 @@ public final class TunServerVerticle extends VerticleBase {
     try {
       dev = TunDevices.open(new TunOptions(null, tun.mtu()));
     } catch (TunException e) {
-      throw new TunException("TUN mode: " + e.getMessage(), e);
+      String why = String.valueOf(e.getMessage());
+      throw why.startsWith("TUN mode") ? e : new TunException("TUN mode: " + why, e);
     }
     try {
       TunAddressing.forThisOs().configure(dev.name(), tun.address(), null, tun.mtu());
