@@ -34,6 +34,9 @@ final class TunBed implements AutoCloseable {
   /** Why the bed cannot be built here, or null. */
   static String skipReason() {
     String why = Netns.skipReason();
+    if (why == null && Netns.onPath("ping") == null) {
+      why = "`ping` (iputils-ping) is not installed";
+    }
     return why != null ? why : TtProcess.skipReason();
   }
 

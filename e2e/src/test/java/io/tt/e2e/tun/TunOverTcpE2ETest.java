@@ -4,6 +4,7 @@ import io.tt.common.crypto.MasterKey;
 import io.tt.common.schedule.PortRange;
 import io.tt.common.schedule.PortSchedule;
 import io.tt.common.wire.SessionKeys;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,7 @@ class TunOverTcpE2ETest extends TunModeE2ETest {
   @Test
   @Order(8)
   void streamOutlivesItsPort() throws Exception {
+    Assumptions.assumeTrue(Netns.onPath("ss") != null, "`ss` (iproute2) is not installed");
     Matcher m = bed.client(0).process().awaitLog("TUN: stream to \\S+:(\\d+) is up", Duration.ofSeconds(5));
     int port = Integer.parseInt(m.group(1));
     PortSchedule schedule = new PortSchedule(SessionKeys.portScheduleKey(MasterKey.derive(TunBed.KEY)),
