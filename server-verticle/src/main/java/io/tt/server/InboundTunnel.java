@@ -13,6 +13,8 @@ import io.tt.common.wire.Frames;
 import io.tt.common.wire.ReplyStatus;
 import io.tt.common.wire.ServerHandshake;
 import io.tt.common.wire.ServerReply;
+import io.tt.server.tun.TunStreamAcceptor;
+import io.tt.server.tun.TunStreamHandoff;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -204,7 +206,17 @@ final class InboundTunnel {
   private void connect() {
     if (handshake.request().command() != Command.CONNECT) {
       // TUN streams are served by the TUN module when TUN mode is on; refuse otherwise.
-      replyFailure(ReplyStatus.NOT_ALLOWED);
+      TunStreamAcceptor tun = ctx.tunStreams();
+      if (tun == null) {
+        replyFailure(ReplyStatus.NOT_ALLOWED);
+        return;
+      }
+      state = State.RELAYING;
+      live.remove(this);
+      ByteBuf e = early;
+      early = null;
+      tun.accept(new TunStreamHandoff(socket, port, handshake.acceptedKey(), handshake.salt(), handshake.decoder(),
+          handshake.firstData(), e));
       return;
     }
     TargetAddress t = handshake.request().target();

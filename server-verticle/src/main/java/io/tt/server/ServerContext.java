@@ -4,6 +4,7 @@ import io.tt.common.config.ServerConfig;
 import io.tt.common.schedule.SlotClock;
 import io.tt.common.wire.ReplayFilter;
 import io.tt.server.fakesite.Fallback;
+import io.tt.server.tun.TunStreamAcceptor;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,6 +26,7 @@ public final class ServerContext {
   private volatile java.util.function.IntSupplier clusterMembers = () -> 1;
   private final AtomicInteger instances = new AtomicInteger();
   private final java.util.List<TunnelListenerVerticle> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile TunStreamAcceptor tunStreams;
 
   public ServerContext(ServerConfig config, ServerKeys keys, SlotClock clock, ReplayFilter replayFilter,
                        Fallback rejected) {
@@ -102,6 +104,15 @@ public final class ServerContext {
     java.util.Set<Integer> all = new java.util.TreeSet<>();
     listeners.forEach(l -> all.addAll(l.boundPorts()));
     return all;
+  }
+
+  /** Where authenticated TUN_STREAM connections go; null unless TUN mode is running. */
+  public TunStreamAcceptor tunStreams() {
+    return tunStreams;
+  }
+
+  public void tunStreams(TunStreamAcceptor acceptor) {
+    this.tunStreams = acceptor;
   }
 
   /** 0 for the first listener instance, which alone logs the port schedule. */

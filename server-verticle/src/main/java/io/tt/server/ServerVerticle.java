@@ -15,6 +15,8 @@ import io.tt.server.fleet.FleetSync;
 import io.tt.server.fleet.LocalFleetStore;
 import io.tt.server.metrics.MetricsEndpoint;
 import io.tt.server.metrics.TtMeters;
+import io.tt.server.tun.TunPorts;
+import io.tt.server.tun.TunServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -58,7 +60,7 @@ public final class ServerVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     Fallback fallback = Fallbacks.create(vertx, cfg.fallback() == null ? null : cfg.fallback().toString());
-    return vertx.executeBlocking(() -> ServerKeys.derive(cfg.tunnel())).compose(keys -> {
+    return vertx.executeBlocking(() -> TunPorts.forConfig(cfg, ServerKeys.derive(cfg.tunnel()))).compose(keys -> {
       long retention = 2L * cfg.tunnel().windowSeconds() * 1000L;
       context = new ServerContext(cfg, keys, clock, new LocalReplayFilter(retention, cfg.replayCapacity()), fallback);
       String member = "local";
@@ -69,8 +71,10 @@ public final class ServerVerticle extends VerticleBase {
       }
       fleet = new FleetSync(vertx, context, vertx.isClustered() ? new ClusterFleetStore(vertx) : new LocalFleetStore(),
           config(), member);
-      return vertx.deployVerticle(() -> new TunnelListenerVerticle(context),
-          new DeploymentOptions().setInstances(cfg.instances()));
+      // TUN mode first: its device must be up before a TUN stream can arrive on the listeners.
+      Future<?> tun = cfg.tun() == null ? Future.succeededFuture() : vertx.deployVerticle(new TunServerVerticle(context));
+      return tun.compose(t -> vertx.deployVerticle(() -> new TunnelListenerVerticle(context),
+          new DeploymentOptions().setInstances(cfg.instances())));
     }).compose(id -> fleet.start())
         .compose(v -> cfg.metricsListen() == null ? Future.succeededFuture() : startMetrics(cfg))
         .onSuccess(v -> {

@@ -29,7 +29,7 @@ public final class Options {
     l.add(value(null, "connect-timeout", "ms", "10000", "Connect timeout"));
     l.add(value(null, "instances", "n", "cores", "Event-loop verticle instances"));
     l.add(value(null, "tun-ip", "cidr", null, "TUN mode: device address, e.g. 10.1.0.2/24"));
-    l.add(value(null, "tun-mtu", "mtu", String.valueOf(TunOptions.DEFAULT_MTU), "TUN mode: device MTU"));
+    l.add(value(null, "tun-mtu", "mtu", String.valueOf(TunConfig.DEFAULT_MTU), "TUN mode: device MTU"));
     l.add(value(null, "tun-proto", "proto", "UDP", "TUN mode: UDP or TCP"));
     l.add(flag(null, "no-port-jump-on-tun-mode", "TUN mode: stay on the first port of the range"));
     return l;

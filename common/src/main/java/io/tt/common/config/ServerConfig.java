@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Everything a TT server runs with, validated once. */
 public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddress fallback, int handshakeTimeoutMillis,
-                           int connectTimeoutMillis, int replayCapacity, TunOptions tun, TargetAddress metricsListen,
+                           int connectTimeoutMillis, int replayCapacity, TunConfig tun, TargetAddress metricsListen,
                            List<String> clusterMembers, String clusterHost, int instances, boolean verbose,
                            int maxUnauthenticated, int maxUnauthenticatedPerAddress, int keyRotationOverlapSeconds,
                            String clusterName) {
@@ -35,7 +35,7 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
         c.integer("handshake-timeout", 10_000, 100, 600_000),
         c.integer("connect-timeout", 10_000, 100, 600_000),
         c.integer("replay-capacity", 200_000, 1000, 50_000_000),
-        TunOptions.from(c), metrics, members, clusterHost,
+        TunConfig.from(c), metrics, members, clusterHost,
         c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
         c.bool("verbose"),
         c.integer("max-unauthenticated", 4096, 1, 1_000_000),

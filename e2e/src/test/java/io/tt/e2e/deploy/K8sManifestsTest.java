@@ -20,7 +20,7 @@ import io.tt.common.config.ConfigSources;
 import io.tt.common.config.OptionSpec;
 import io.tt.common.config.Options;
 import io.tt.common.config.ServerConfig;
-import io.tt.common.config.TunOptions;
+import io.tt.common.config.TunConfig;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -271,7 +271,7 @@ class K8sManifestsTest {
     assertEquals(POD_IP, sc.clusterHost());
     assertEquals(tun, sc.tun() != null, "TUN options only in the tun overlay");
     if (tun) {
-      assertEquals(TunOptions.Proto.UDP, sc.tun().proto());
+      assertEquals(TunConfig.Proto.UDP, sc.tun().proto());
     }
 
     // Resources, and a JVM sized for them.
