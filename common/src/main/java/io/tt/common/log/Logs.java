@@ -18,7 +18,16 @@ public final class Logs {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
       .withZone(ZoneOffset.UTC);
 
+  /** java.util.logging holds loggers weakly: a level set on one nobody references would be forgotten. */
+  private static final java.util.List<Logger> CONFIGURED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private Logs() {
+  }
+
+  private static void level(String name, Level level) {
+    Logger l = Logger.getLogger(name);
+    l.setLevel(level);
+    CONFIGURED.add(l);
   }
 
   public static void configure(boolean verbose) {
@@ -39,11 +48,13 @@ public final class Logs {
     h.setLevel(Level.ALL);
     root.addHandler(h);
     root.setLevel(Level.INFO);
-    Level tt = verbose ? Level.FINE : Level.INFO;
-    Logger.getLogger("io.tt").setLevel(tt);
+    CONFIGURED.clear();
+    level("io.tt", verbose ? Level.FINE : Level.INFO);
     // Netty and Hazelcast are chatty at INFO; keep their warnings.
-    Logger.getLogger("io.netty").setLevel(Level.WARNING);
-    Logger.getLogger("com.hazelcast").setLevel(verbose ? Level.INFO : Level.WARNING);
+    level("io.netty", Level.WARNING);
+    level("com.hazelcast", verbose ? Level.INFO : Level.WARNING);
+    // TT uses no CP data structures; Hazelcast warns about their "unsafe mode" at every start regardless.
+    level("com.hazelcast.cp", Level.SEVERE);
   }
 
   private static final class OneLine extends Formatter {
