@@ -1,6 +1,7 @@
 package io.tt.common.schedule;
 
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Which server port belongs to which time slot (PROTOCOL.md section 3).
@@ -54,7 +55,21 @@ public final class PortSchedule {
     return range;
   }
 
+  /** The few slots around now, memoised: every new tunnel asks for them, and an HMAC each time adds up. */
+  private final AtomicReferenceArray<Entry> recent = new AtomicReferenceArray<>(8);
+
   public Entry entry(long slot) {
+    int i = (int) (slot & 7);
+    Entry e = recent.get(i);
+    if (e != null && e.slot() == slot) {
+      return e;
+    }
+    e = compute(slot);
+    recent.set(i, e);
+    return e;
+  }
+
+  private Entry compute(long slot) {
     long v = hotp.truncated(slot) & 0xffffffffL;
     int n = range.size();
     int port = (int) (range.start() + v % n);
