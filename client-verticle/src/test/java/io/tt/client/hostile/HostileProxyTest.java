@@ -85,7 +85,7 @@ class HostileProxyTest {
     try (Socket greeting = Probe.connect(h.proxyPort); Socket request = Probe.connect(h.proxyPort)) {
       long start = System.nanoTime();
       greeting.getOutputStream().write(HexFormat.of().parseHex("0502"));
-      request.getOutputStream().write(HexFormat.of().parseHex("050100" + "0501000300"));
+      request.getOutputStream().write(HexFormat.of().parseHex("050100" + "050100030b6578"));
       Probe.Answer r = Probe.read(request, 2000, start);
       assertEquals("0500", hex(r), "the greeting is answered, the cut request is not");
       Probe.goodClientWorks(h, origin); // while both wait
