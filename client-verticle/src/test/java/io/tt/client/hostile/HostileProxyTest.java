@@ -31,7 +31,7 @@ class HostileProxyTest {
   static void start() throws Exception {
     Curl.assumeInstalled();
     origin = new TestOrigin("127.0.0.1");
-    h = new TtHarness(200, 60, "chacha20-poly1305").start();
+    h = Probe.harness(200, "chacha20-poly1305").start();
   }
 
   @AfterAll

@@ -58,7 +58,7 @@ class HostileServerTest {
   static void start() throws Exception {
     Curl.assumeInstalled();
     origin = new TestOrigin("127.0.0.1");
-    h = new TtHarness(200, 60, "aes-256-gcm").start();
+    h = Probe.harness(200, "aes-256-gcm").start();
   }
 
   @AfterAll

@@ -47,6 +47,39 @@ final class Probe {
   private Probe() {
   }
 
+  /**
+   * A harness whose port range lies below Linux's ephemeral ports (32768-60999) and is free right now. TtHarness
+   * draws from 20000-59999: on a machine with many loopback connections in TIME_WAIT a port there is often taken
+   * as a source port, its bind fails ("will retry next slot") and the port refuses connections for a whole slot,
+   * which would make these tests fail for a reason that is not theirs (reported to the lead).
+   */
+  static TtHarness harness(int rangeSize, String method) throws Exception {
+    TtHarness h = new TtHarness(rangeSize, 60, method);
+    java.util.Random r = new java.util.Random();
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = 20000 + r.nextInt(32768 - 20000 - rangeSize);
+      if (allFree(base, base + rangeSize - 1)) {
+        String range = base + "-" + (base + rangeSize - 1);
+        h.serverConfig.put("port-range", range);
+        h.clientConfig.put("port-range", range);
+        return h;
+      }
+    }
+    return h;
+  }
+
+  private static boolean allFree(int from, int to) {
+    for (int p = from; p <= to; p++) {
+      try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress("127.0.0.1", p));
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static PortSchedule schedule(TtHarness h) {
     return new PortSchedule(SessionKeys.portScheduleKey(MasterKey.derive(h.serverConfig.getString("key"))),
         PortRange.parse(h.serverConfig.getString("port-range")), h.serverConfig.getInteger("slot-seconds"));
