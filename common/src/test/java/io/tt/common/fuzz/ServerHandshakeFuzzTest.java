@@ -271,7 +271,8 @@ class ServerHandshakeFuzzTest {
         if (payload.length < 9 + addrLen) {
           return null;
         }
-        host = new String(payload, 11, len, StandardCharsets.US_ASCII);
+        // Netty decodes "US-ASCII" byte for byte (as ISO-8859-1): a name with high bytes passes through as such.
+        host = new String(payload, 11, len, StandardCharsets.ISO_8859_1);
       }
       default -> {
         return null;
