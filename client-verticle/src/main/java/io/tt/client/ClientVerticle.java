@@ -1,5 +1,7 @@
 package io.tt.client;
 
+import io.tt.client.tun.TunClientPorts;
+import io.tt.client.tun.TunClientVerticle;
 import io.tt.common.config.ClientConfig;
 import io.tt.common.schedule.PortSchedule;
 import io.tt.common.schedule.SlotClock;
@@ -40,13 +42,14 @@ public final class ClientVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     picker = new ServerPicker(vertx, cfg.servers(), cfg.balance(), clock);
-    return vertx.executeBlocking(() -> ClientKeys.derive(cfg.tunnel()))
+    return vertx.executeBlocking(() -> TunClientPorts.forConfig(cfg, ClientKeys.derive(cfg.tunnel())))
         .compose(keys -> picker.start().map(keys))
         .compose(keys -> {
           ClientContext ctx = new ClientContext(cfg, keys, picker, clock);
           logSchedule(keys.schedule());
-          return vertx.deployVerticle(() -> new ProxyListenerVerticle(ctx),
-              new DeploymentOptions().setInstances(cfg.instances()));
+          Future<?> tun = cfg.tun() == null ? Future.succeededFuture() : vertx.deployVerticle(new TunClientVerticle(ctx));
+          return tun.compose(t -> vertx.deployVerticle(() -> new ProxyListenerVerticle(ctx),
+              new DeploymentOptions().setInstances(cfg.instances())));
         })
         .onSuccess(id -> LOG.info(() -> "TT client: HTTP and SOCKS5 proxy on " + cfg.listen() + ", server "
             + String.join(",", cfg.servers()) + " (" + picker.addresses().size() + " addresses), method "

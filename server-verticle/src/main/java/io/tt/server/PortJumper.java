@@ -37,7 +37,7 @@ final class PortJumper {
   static final long KEEP_CONNECTIONS_DAYS = 3650;
 
   private final Vertx vertx;
-  private final List<PortSchedule> schedules;
+  private final java.util.function.Supplier<List<PortSchedule>> schedules;
   private final SlotClock clock;
   private final String host;
   private final NetServerOptions options;
@@ -46,10 +46,13 @@ final class PortJumper {
   private final ServerStats stats;
   private final Map<Integer, NetServer> bound = new HashMap<>();
   private long timerId = -1;
+  /** A bind failed (the port busy): try again soon rather than at the next slot. */
+  private long retryTimerId = -1;
+  static final long BIND_RETRY_MILLIS = 2000;
   private long lastSlot = Long.MIN_VALUE;
   private boolean stopped;
 
-  PortJumper(Vertx vertx, List<PortSchedule> schedules, SlotClock clock, String host, NetServerOptions options,
+  PortJumper(Vertx vertx, java.util.function.Supplier<List<PortSchedule>> schedules, SlotClock clock, String host, NetServerOptions options,
              BiConsumer<NetSocket, Integer> onConnect, boolean logs, ServerStats stats) {
     this.vertx = vertx;
     this.schedules = schedules;
@@ -71,10 +74,11 @@ final class PortJumper {
       return Future.succeededFuture();
     }
     long now = clock.millis();
-    PortSchedule first = schedules.get(0);
+    List<PortSchedule> all = schedules.get();
+    PortSchedule first = all.get(0);
     long slot = first.slotAt(now);
     TreeMap<Integer, Long> want = new TreeMap<>();
-    for (PortSchedule s : schedules) {
+    for (PortSchedule s : all) {
       s.openPorts(slot).forEach((port, until) -> want.merge(port, until, Math::max));
     }
     for (Integer port : new ArrayList<>(bound.keySet())) {
@@ -110,7 +114,14 @@ final class PortJumper {
     return server.listen(port, host).<Void>mapEmpty().recover(err -> {
       bound.remove(port, server);
       if (logs) {
-        LOG.log(Level.WARNING, "cannot listen on " + host + ":" + port + ", will retry next slot: " + err.getMessage());
+        LOG.log(Level.WARNING, "cannot listen on " + host + ":" + port + " (" + err.getMessage() + "); retrying in "
+            + BIND_RETRY_MILLIS / 1000 + " s");
+      }
+      if (retryTimerId < 0 && !stopped) {
+        retryTimerId = vertx.setTimer(BIND_RETRY_MILLIS, t -> {
+          retryTimerId = -1;
+          resync();
+        });
       }
       return Future.succeededFuture();
     });
@@ -137,5 +148,6 @@ final class PortJumper {
   void stop() {
     stopped = true;
     vertx.cancelTimer(timerId);
+    vertx.cancelTimer(retryTimerId);
   }
 }

@@ -20,7 +20,9 @@ public final class TtHarness implements AutoCloseable {
 
   public static final String KEY = "e2e-test-key";
 
-  public final Vertx serverVertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  private static final java.util.concurrent.atomic.AtomicInteger REGISTRIES = new java.util.concurrent.atomic.AtomicInteger();
+  /** Built like the real server's (metrics, cluster) when it starts. */
+  public Vertx serverVertx;
   public final Vertx clientVertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
   public final JsonObject serverConfig;
   public final JsonObject clientConfig;
@@ -28,7 +30,8 @@ public final class TtHarness implements AutoCloseable {
   public ServerVerticle server;
 
   public TtHarness(int rangeSize, int slotSeconds, String method) throws Exception {
-    int base = 20000 + ThreadLocalRandom.current().nextInt(40000 - rangeSize);
+    // Below the kernel's ephemeral ports (32768+), so no outgoing connection holds a port the server wants.
+    int base = 10000 + ThreadLocalRandom.current().nextInt(22000 - rangeSize);
     String range = base + "-" + (base + rangeSize - 1);
     proxyPort = freePort();
     serverConfig = new JsonObject().put("key", KEY).put("listen", "127.0.0.1").put("port-range", range)
@@ -46,6 +49,11 @@ public final class TtHarness implements AutoCloseable {
   }
 
   public TtHarness startServer(SlotClock clock) throws Exception {
+    serverConfig.put(io.tt.server.ServerVertx.REGISTRY_KEY, "tt-test-" + REGISTRIES.incrementAndGet());
+    var builder = io.tt.server.ServerVertx.builder(serverConfig, new VertxOptions());
+    serverVertx = io.tt.server.ServerVertx.clustered(serverConfig)
+        ? builder.buildClustered().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS)
+        : builder.build();
     server = new ServerVerticle(clock);
     serverVertx.deployVerticle(server, new DeploymentOptions().setConfig(serverConfig))
         .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -73,6 +81,8 @@ public final class TtHarness implements AutoCloseable {
   @Override
   public void close() throws Exception {
     clientVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    serverVertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (serverVertx != null) {
+      serverVertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 
 /** Everything a TT client runs with, validated once. */
 public record ClientConfig(TargetAddress listen, List<String> servers, Balance balance, String proxyUser,
-                           Secret proxyPassword, TunnelSettings tunnel, TunOptions tun, int connectTimeoutMillis,
-                           int instances, boolean verbose) {
+                           Secret proxyPassword, TunnelSettings tunnel, TunConfig tun, int connectTimeoutMillis,
+                           int instances, boolean verbose, int coverTrafficMillis) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:1080";
 
@@ -58,9 +58,10 @@ public record ClientConfig(TargetAddress listen, List<String> servers, Balance b
       user = up.substring(0, colon);
       password = new Secret(up.substring(colon + 1));
     }
-    return new ClientConfig(listen, servers, balance, user, password, TunnelSettings.from(c), TunOptions.from(c),
+    return new ClientConfig(listen, servers, balance, user, password, TunnelSettings.from(c), TunConfig.from(c),
         c.integer("connect-timeout", 10_000, 100, 600_000),
         c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
-        c.bool("verbose"));
+        c.bool("verbose"),
+        c.integer("cover-traffic", 0, 0, 3_600_000));
   }
 }

@@ -56,7 +56,7 @@ class LaunchTest {
   }
 
   static String range() {
-    int base = 20000 + ThreadLocalRandom.current().nextInt(40000);
+    int base = 10000 + ThreadLocalRandom.current().nextInt(22000); // below the ephemeral ports
     return base + "-" + (base + 99);
   }
 
@@ -80,8 +80,10 @@ class LaunchTest {
     try (Processes ps = new Processes()) {
       File slog = dir.resolve("server.log").toFile();
       File clog = dir.resolve("client.log").toFile();
-      Process s = ps.start(env, slog, Processes.BIN_TT.toString(), "server", "-l", "127.0.0.1", "-r", range);
-      Process c = ps.start(env, clog, Processes.BIN_TT.toString(), "client", "-s", "127.0.0.1", "-r", range,
+      // Verbose on both sides: even the chattiest logs must not show the key or the traffic.
+      Process s = ps.start(env, slog, Processes.BIN_TT.toString(), "server", "-v", "-l", "127.0.0.1", "-r", range);
+      Processes.awaitLog(slog, "TT server listening", s);
+      Process c = ps.start(env, clog, Processes.BIN_TT.toString(), "client", "-v", "-s", "127.0.0.1", "-r", range,
           "-l", "127.0.0.1:" + proxy);
       Processes.awaitListening(proxy, c, clog);
       assertEquals(hello, curl("--socks5-hostname", "127.0.0.1:" + proxy, originUrl()));
@@ -92,6 +94,8 @@ class LaunchTest {
       assertTrue(serverLog.matches("(?s).*port \\d+ is open now .*next jump at .*"), serverLog);
       assertTrue(clientLog.matches("(?s).*server port \\d+ now .*next jump at .*"), clientLog);
       assertFalse((serverLog + clientLog).contains("e2e-bin-tt-key"), "the key is never logged");
+      assertFalse((serverLog + clientLog).contains(hello), "the traffic is never logged");
+      assertTrue(serverLog.contains("tunnel on port"), "verbose logging was on: " + serverLog);
     }
   }
 
@@ -110,7 +114,8 @@ class LaunchTest {
     try (Processes ps = new Processes()) {
       File slog = dir.resolve("server.log").toFile();
       File clog = dir.resolve("client.log").toFile();
-      ps.start(Map.of(), slog, Processes.java(), "-jar", Processes.SERVER_JAR.toString(), "-conf", server.toString());
+      Process s = ps.start(Map.of(), slog, Processes.java(), "-jar", Processes.SERVER_JAR.toString(), "-conf", server.toString());
+      Processes.awaitLog(slog, "TT server listening", s);
       Process c = ps.start(Map.of(), clog, Processes.java(), "-jar", Processes.CLIENT_JAR.toString(), "-conf", client.toString());
       Processes.awaitListening(proxy, c, clog);
       assertEquals(hello, curl("-x", "socks5h://127.0.0.1:" + proxy, originUrl()));
