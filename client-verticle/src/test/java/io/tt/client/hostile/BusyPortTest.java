@@ -4,7 +4,6 @@ import io.tt.client.e2e.TtHarness;
 import io.tt.common.schedule.SlotClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,11 +13,11 @@ import java.net.Socket;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Failing tests for bugs outside the fuzzing branch's files, for the lead. They fail today, so they run only with
- * {@code -Dtt.knownBugs=true} (the branch stays green); drop the condition once fixed.
+ * A scheduled port that cannot be bound at its slot's start must not refuse clients for the whole slot. Written as
+ * a failing test for PortJumper (a failed bind was retried only at the next slot boundary); passes since main's
+ * 426579f retries a busy port every 2 s.
  */
-@EnabledIfSystemProperty(named = "tt.knownBugs", matches = "true")
-class KnownServerBugsTest {
+class BusyPortTest {
 
   /**
    * PortJumper: a scheduled port that is busy when its slot starts (here: the source port of an outgoing
