@@ -283,6 +283,12 @@ class HostileServerTest {
     Probe.goodClientWorks(h, origin);
   }
 
+  /**
+   * 500 unauthenticated connections at once, from ten loopback addresses (50 each: under the server's default
+   * max-unauthenticated-per-ip of 64), half of them sending noise; a good client (from 127.0.0.1) is served
+   * meanwhile. Then one address opens 70: those over its cap of 64 are closed at once without a word (a bounded
+   * close), those under it wait like any probe.
+   */
   @Test
   @Timeout(120)
   void fiveHundredUnauthenticatedConnectionsThenAGoodClient() throws Exception {
@@ -291,7 +297,7 @@ class HostileServerTest {
     try {
       Random r = new Random(500);
       for (int i = 0; i < 500; i++) {
-        Socket s = Probe.connect(port);
+        Socket s = connectFrom("127.0.0." + (2 + i / 50), port);
         held.add(s);
         if (i % 2 == 0) {
           byte[] noise = new byte[1 + r.nextInt(200)];
@@ -305,12 +311,30 @@ class HostileServerTest {
         Probe.Answer a = Probe.read(held.get(i), 3000, System.nanoTime());
         assertTrue(a.isNginx(400), "held connection " + i + ": " + a.head());
       }
+      List<Socket> one = new ArrayList<>();
+      for (int i = 0; i < 70; i++) {
+        Socket s = connectFrom("127.0.0.100", port);
+        one.add(s);
+        held.add(s);
+      }
+      Probe.Answer over = Probe.read(one.get(69), 3000, System.nanoTime());
+      assertTrue(over.closed() && over.bytes().length == 0, "the 70th from one address is closed at once");
+      Probe.Answer under = Probe.read(one.get(0), 1000, System.nanoTime());
+      assertFalse(under.closed(), "the first from that address waits like any probe");
     } finally {
       for (Socket s : held) {
         s.close();
       }
     }
     Probe.goodClientWorks(h, origin);
+  }
+
+  private static Socket connectFrom(String source, int port) throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(source, 0));
+    s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
+    s.setTcpNoDelay(true);
+    return s;
   }
 
   // ------------------------------------------------------------------ a scanner's view
