@@ -107,13 +107,27 @@ public final class ServerHandshake {
       payload.release();
       return reject(Rejection.MALFORMED);
     }
-    if (Math.abs(request.timestampSeconds() * 1000 - nowMillis) > windowMillis) {
+    if (!withinWindow(request.timestampSeconds(), nowMillis, windowMillis)) {
       payload.release();
       return reject(Rejection.EXPIRED);
     }
     firstPayload = payload;
     step = Step.ACCEPTED;
     return step;
+  }
+
+  /**
+   * Whether |timestamp - now| <= window, exactly: the timestamp is any long a key holder sends, so
+   * {@code ts * 1000 - now} can overflow (and Math.abs(Long.MIN_VALUE) stays negative), which would let a
+   * far-off timestamp pass.
+   */
+  static boolean withinWindow(long timestampSeconds, long nowMillis, long windowMillis) {
+    try {
+      long diff = Math.subtractExact(Math.multiplyExact(timestampSeconds, 1000L), nowMillis);
+      return diff >= -windowMillis && diff <= windowMillis;
+    } catch (ArithmeticException e) {
+      return false;
+    }
   }
 
   private boolean authenticate() {
