@@ -21,8 +21,6 @@ import java.util.logging.Logger;
 final class ProxyInbound {
 
   private static final Logger LOG = Logger.getLogger(ProxyInbound.class.getName());
-  /** A local client that has not finished its proxy handshake by then is closed. */
-  static final long HANDSHAKE_TIMEOUT_MILLIS = 30_000;
 
   private final ClientContext ctx;
   private final TunnelDialer dialer;
@@ -47,7 +45,8 @@ final class ProxyInbound {
     socket.messageHandler(this::onMessage);
     socket.closeHandler(v -> finish());
     socket.exceptionHandler(t -> socket.close());
-    timer = vertx.setTimer(HANDSHAKE_TIMEOUT_MILLIS, t -> socket.close());
+    // A local client that has not finished its proxy request by then is closed.
+    timer = vertx.setTimer(ctx.config().handshakeTimeoutMillis(), t -> socket.close());
   }
 
   private void finish() {

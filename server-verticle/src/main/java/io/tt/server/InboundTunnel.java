@@ -140,11 +140,9 @@ final class InboundTunnel {
       return;
     }
     ctx.stats().handshakeTimeouts.increment();
-    if (handshake.acceptedKey() != null) {
-      // An authenticated client that stalls mid-frame: nothing to hide from it, just close.
-      close();
-      return;
-    }
+    // Nothing decided by the deadline: silence, or a first frame held back after a genuine header (only someone
+    // holding a live client's segments could do that). Either way the web site gets what was read, as a web
+    // server would have had it.
     reject(ServerHandshake.Rejection.PROBE);
   }
 

@@ -59,7 +59,9 @@ public final class ServerVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Fallback fallback = Fallbacks.create(vertx, cfg.fallback() == null ? null : cfg.fallback().toString());
+    Fallback fallback = cfg.fallback() != null ? Fallbacks.create(vertx, cfg.fallback().toString())
+        : new io.tt.server.fakesite.BuiltInSite(vertx, new io.tt.server.fakesite.BuiltInSite.Options()
+            .headerTimeout(java.time.Duration.ofMillis(cfg.siteHeaderTimeoutMillis())));
     return vertx.executeBlocking(() -> TunPorts.forConfig(cfg, ServerKeys.derive(cfg.tunnel()))).compose(keys -> {
       long retention = 2L * cfg.tunnel().windowSeconds() * 1000L;
       context = new ServerContext(cfg, keys, clock, new LocalReplayFilter(retention, cfg.replayCapacity()), fallback);

@@ -58,7 +58,9 @@ class HostileServerTest {
   static void start() throws Exception {
     Curl.assumeInstalled();
     origin = new TestOrigin("127.0.0.1");
-    h = Probe.harness(200, "aes-256-gcm").start();
+    h = Probe.harness(200, "aes-256-gcm");
+    h.serverConfig.put("site-header-timeout", 8000); // nginx's client_header_timeout, shortened for the slowloris case
+    h.start();
   }
 
   @AfterAll
@@ -140,20 +142,18 @@ class HostileServerTest {
   }
 
   /**
-   * A genuine salt and header with the body cut short: the header authenticates, so the server waits for the body
-   * and closes at the handshake deadline without a word (InboundTunnel.onDeadline). nginx would have answered
-   * these binary bytes with 400 at once: see the report (a censor that holds back a client's segment and sends a
-   * prefix of it from elsewhere can tell). The bound holds: closed by the deadline (3 s here) plus slack.
+   * A genuine salt and header with the body cut short: the header authenticates, so the server waits for the body;
+   * at the handshake deadline (3 s here) the site gets what was read and answers it as nginx would (400 for these
+   * binary bytes). nginx would have answered at once; only someone holding back a live client's segment could
+   * see the difference (a replay of a capture is caught at once as a replay).
    */
   @Test
-  void truncatedFirstFrameIsClosedAtTheDeadline() throws Exception {
+  void truncatedFirstFrameSeesTheSiteAtTheDeadline() throws Exception {
     int port = Probe.currentPort(h);
     byte[] full = hello(handshake(TtHarness.KEY, port));
     Probe.Answer a = Probe.exchange(port, Arrays.copyOf(full, Frames.FIRST_READ + 5), 8000);
-    Probe.assertNginxOrBoundedClose(a, "salt + header + 5 body bytes");
-    assertTrue(a.closed(), "closed by the handshake deadline");
-    assertEquals(0, a.bytes().length, "the server says nothing before it closes");
-    assertTrue(a.closedAfterMillis() >= 2500 && a.closedAfterMillis() < 6000, "closed after " + a.closedAfterMillis());
+    assertTrue(a.isNginx(400), "salt + header + 5 body bytes: " + a.head());
+    assertTrue(a.closedAfterMillis() >= 2500 && a.closedAfterMillis() < 6000, "answered after " + a.closedAfterMillis());
     Probe.goodClientWorks(h, origin);
   }
 
@@ -192,8 +192,8 @@ class HostileServerTest {
     System.arraycopy(salt2, 0, cut, 0, 32);
     frame2.getBytes(0, cut, 32, cut.length - 32);
     Probe.Answer b = Probe.exchange(port, cut, 8000);
-    assertTrue(b.closed() && b.bytes().length == 0 && b.closedAfterMillis() < 6000,
-        "largest claim, body cut: closed=" + b.closed() + " after " + b.closedAfterMillis() + " ms");
+    assertTrue(b.isNginx(400) && b.closedAfterMillis() < 6000,
+        "largest claim, body cut: the site at the deadline, after " + b.closedAfterMillis() + " ms: " + b.head());
     Probe.goodClientWorks(h, origin);
   }
 
@@ -250,11 +250,11 @@ class HostileServerTest {
 
   /**
    * One byte a second on the TT port. The first byte alone is a probe, handed to the site at once; the site's
-   * client_header_timeout (60 s, BuiltInSite.Options.headerTimeout, which the server has no option for) ends it
-   * with a silent close, as nginx does. Meanwhile a good client is served.
+   * client_header_timeout (--site-header-timeout: nginx's 60 s by default, 8 s here) ends it with a silent close,
+   * as nginx does. Meanwhile a good client is served.
    */
   @Test
-  @Timeout(150)
+  @Timeout(60)
   void slowlorisIsBoundedByTheSitesHeaderTimeout() throws Exception {
     int port = Probe.currentPort(h);
     byte[] drip = "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII);
@@ -265,7 +265,7 @@ class HostileServerTest {
       Probe.goodClientWorks(h, origin); // concurrently with the drip
       while (!closed) {
         long elapsed = (System.nanoTime() - start) / 1_000_000L;
-        assertTrue(elapsed < 75_000, "slowloris still connected after " + elapsed + " ms");
+        assertTrue(elapsed < 20_000, "slowloris still connected after " + elapsed + " ms");
         try {
           s.getOutputStream().write(i < drip.length ? drip[i] : 'a');
           i++;
@@ -278,7 +278,7 @@ class HostileServerTest {
         closed = a.closed();
       }
       long took = (System.nanoTime() - start) / 1_000_000L;
-      assertTrue(took >= 55_000, "closed after " + took + " ms, before nginx's 60 s header timeout");
+      assertTrue(took >= 7_000, "closed after " + took + " ms, before the 8 s header timeout");
     }
     Probe.goodClientWorks(h, origin);
   }

@@ -8,7 +8,7 @@ import java.util.List;
 /** Everything a TT client runs with, validated once. */
 public record ClientConfig(TargetAddress listen, List<String> servers, Balance balance, String proxyUser,
                            Secret proxyPassword, TunnelSettings tunnel, TunConfig tun, int connectTimeoutMillis,
-                           int instances, boolean verbose, int coverTrafficMillis) {
+                           int instances, boolean verbose, int coverTrafficMillis, int handshakeTimeoutMillis) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:1080";
 
@@ -62,6 +62,7 @@ public record ClientConfig(TargetAddress listen, List<String> servers, Balance b
         c.integer("connect-timeout", 10_000, 100, 600_000),
         c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
         c.bool("verbose"),
-        c.integer("cover-traffic", 0, 0, 3_600_000));
+        c.integer("cover-traffic", 0, 0, 3_600_000),
+        c.integer("handshake-timeout", 30_000, 100, 600_000));
   }
 }

@@ -42,6 +42,7 @@ public final class Options {
     List<OptionSpec> l = shared();
     l.add(3, value("l", "listen", "listen-addr", ServerConfig.DEFAULT_LISTEN, "Address to listen on"));
     l.add(value(null, "fallback", "host:port", null, "Real web server that probes are handed to (default: built-in site)"));
+    l.add(value(null, "site-header-timeout", "ms", "60000", "Built-in site: time a visitor has to send a request head (nginx's)"));
     l.add(value(null, "handshake-timeout", "ms", "10000", "Deadline for a new connection's first frame"));
     l.add(value(null, "replay-capacity", "n", "200000", "Most salts the replay filter holds"));
     l.add(value(null, "max-unauthenticated", "n", "4096", "Most connections not yet authenticated (handshakes, probes)"));
@@ -61,6 +62,7 @@ public final class Options {
     l.add(value(null, "balance", "mode", "balance-rr", "Several servers: balance-rr or active-backup"));
     l.add(value(null, "proxy-user", "user:pass", null, "Require this login on the local proxy (SOCKS5 and HTTP)"));
     l.add(value(null, "cover-traffic", "ms", "0 (off)", "Idle tunnels send padding frames at random intervals of this mean"));
+    l.add(value(null, "handshake-timeout", "ms", "30000", "Deadline for a local client's SOCKS5/HTTP proxy request"));
     return List.copyOf(l);
   }
 }

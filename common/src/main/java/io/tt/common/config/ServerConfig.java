@@ -10,7 +10,7 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
                            int connectTimeoutMillis, int replayCapacity, TunConfig tun, TargetAddress metricsListen,
                            List<String> clusterMembers, String clusterHost, int instances, boolean verbose,
                            int maxUnauthenticated, int maxUnauthenticatedPerAddress, int keyRotationOverlapSeconds,
-                           String clusterName) {
+                           String clusterName, int siteHeaderTimeoutMillis) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0";
 
@@ -41,7 +41,8 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
         c.integer("max-unauthenticated", 4096, 1, 1_000_000),
         c.integer("max-unauthenticated-per-ip", 64, 1, 1_000_000),
         c.integer("key-rotation-overlap", 3600, 0, 30 * 86400),
-        c.has("cluster-name") ? c.string("cluster-name") : "tt");
+        c.has("cluster-name") ? c.string("cluster-name") : "tt",
+        c.integer("site-header-timeout", 60_000, 100, 3_600_000));
   }
 
   static TargetAddress address(ConfigValues c, String key, int defaultPort) {
