@@ -12,6 +12,7 @@ import io.tt.common.proxy.http.HttpProxyResponses;
 import io.tt.common.proxy.http.HttpRequestFramer;
 import io.tt.common.proxy.http.HttpResponseFramer;
 import io.tt.common.relay.FrameOpener;
+import io.tt.common.relay.TunnelRelay;
 import io.tt.common.wire.ClientRequest;
 import io.tt.common.wire.FrameEncoder;
 import io.tt.common.wire.ReplyStatus;
@@ -175,6 +176,15 @@ final class HttpForwardSession {
   /** @return false when reading must stop: the request waits for a response to finish, or a tunnel opens */
   private boolean startRequest(HttpRequestFramer.RequestHead h) {
     HttpProxyRequest req = h.request();
+    if (req.isConnect()) {
+      if (!responses.idle()) {
+        waiting = h;
+        client.pause();
+        return false;
+      }
+      becomeConnectTunnel(req);
+      return false;
+    }
     boolean needNewTunnel = h.newTarget() || tunnel == null;
     if ((needNewTunnel && !responses.idle()) || !responses.expectResponseTo(req)) {
       // Another host (or too many requests in flight): wait until the responses are complete.
@@ -194,6 +204,40 @@ final class HttpForwardSession {
     }
     toTunnel(req.headForOrigin());
     return true;
+  }
+
+  /**
+   * A CONNECT on a keep-alive connection (rare: clients usually open a new connection for it): once the previous
+   * responses are complete the connection becomes an opaque tunnel, exactly as if CONNECT had come first.
+   */
+  private void becomeConnectTunnel(HttpProxyRequest req) {
+    closed = true; // this session stops framing; the relay owns the client from here
+    if (tunnel != null) {
+      tunnel.closeHandler(null);
+      tunnel.close();
+      tunnel = null;
+    }
+    if (opener != null) {
+      opener.release();
+    }
+    client.pause();
+    client.messageHandler(null);
+    ByteBuf rest = held.isReadable() ? held : null;
+    held = Unpooled.EMPTY_BUFFER;
+    dialer.dial(ts -> ClientRequest.connect(req.target(), ts), rest).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.tunnelFailures().increment();
+        client.writeMessage(HttpProxyResponses.forFailure(ConnectFailure.classify(ar.cause())))
+            .onComplete(v -> client.close());
+        return;
+      }
+      ctx.tunnelsOpened().increment();
+      TunnelDialer.Dialed d = ar.result();
+      client.writeMessage(HttpProxyResponses.connectionEstablished());
+      d.socket().pause();
+      TunnelRelay.start(client, d.socket(), d.handshake().encoder(),
+          new ClientResponseOpener(d.handshake(), status -> { }), (up, down, failed) -> { });
+    });
   }
 
   private void toTunnel(ByteBuf plain) {

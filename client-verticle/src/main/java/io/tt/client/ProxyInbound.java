@@ -5,6 +5,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.tt.common.proxy.ConnectFailure;
 import io.tt.common.proxy.HandshakeResult;
 import io.tt.common.proxy.ProxyHandshake;
+import io.tt.common.relay.CoverTraffic;
 import io.tt.common.relay.TunnelRelay;
 import io.tt.common.wire.ClientRequest;
 import io.vertx.core.Vertx;
@@ -28,10 +29,13 @@ final class ProxyInbound {
   private final Vertx vertx;
   private final NetSocketInternal socket;
   private final ProxyHandshake handshake;
+  /** Null when cover traffic is off. */
+  private final CoverTraffic cover;
   private long timer;
   private boolean done;
 
-  ProxyInbound(ClientContext ctx, TunnelDialer dialer, Vertx vertx, NetSocket socket) {
+  ProxyInbound(ClientContext ctx, TunnelDialer dialer, Vertx vertx, NetSocket socket, CoverTraffic cover) {
+    this.cover = cover;
     this.ctx = ctx;
     this.dialer = dialer;
     this.vertx = vertx;
@@ -99,9 +103,12 @@ final class ProxyInbound {
       LOG.fine(() -> "tunnel to " + c.target() + " via " + d.server().getHostAddress() + ":" + d.port());
       socket.writeMessage(c.successReply());
       d.socket().pause();
-      TunnelRelay.start(socket, d.socket(), d.handshake().encoder(),
+      TunnelRelay relay = TunnelRelay.start(socket, d.socket(), d.handshake().encoder(),
           new ClientResponseOpener(d.handshake(), status -> LOG.fine(() -> "server refused " + c.target() + ": " + status)),
           (up, down, failed) -> { });
+      if (cover != null) {
+        cover.add(relay);
+      }
     });
   }
 }

@@ -1,6 +1,7 @@
 package io.tt.client;
 
 import io.tt.common.config.ClientConfig;
+import io.tt.common.relay.CoverTraffic;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetClientOptions;
@@ -13,6 +14,7 @@ import io.vertx.core.net.NetServerOptions;
 final class ProxyListenerVerticle extends VerticleBase {
 
   private final ClientContext ctx;
+  private CoverTraffic cover;
 
   ProxyListenerVerticle(ClientContext ctx) {
     this.ctx = ctx;
@@ -21,6 +23,9 @@ final class ProxyListenerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     ClientConfig cfg = ctx.config();
+    if (cfg.coverTrafficMillis() > 0) {
+      cover = new CoverTraffic(vertx, cfg.coverTrafficMillis());
+    }
     TunnelDialer dialer = new TunnelDialer(vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout(cfg.connectTimeoutMillis())
         .setTcpNoDelay(true)
@@ -30,7 +35,15 @@ final class ProxyListenerVerticle extends VerticleBase {
             .setTcpNoDelay(true)
             .setReuseAddress(true)
             .setAcceptBacklog(1024))
-        .connectHandler(so -> new ProxyInbound(ctx, dialer, vertx, so).start())
+        .connectHandler(so -> new ProxyInbound(ctx, dialer, vertx, so, cover).start())
         .listen(cfg.listen().port(), cfg.listen().host());
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (cover != null) {
+      cover.stop();
+    }
+    return Future.succeededFuture();
   }
 }

@@ -48,6 +48,8 @@ final class InboundTunnel {
   /** Frames that arrived after the first one while the target connection is being made. */
   private ByteBuf early;
   private TunnelRelay relay;
+  /** The source address while this connection counts as unauthenticated. */
+  private volatile String unauthenticatedFrom;
   private NetSocketInternal target;
 
   InboundTunnel(ServerContext ctx, Vertx vertx, NetSocket socket, int port, NetClient client, Set<InboundTunnel> live) {
@@ -58,12 +60,23 @@ final class InboundTunnel {
     this.client = client;
     this.live = live;
     this.alloc = this.socket.channelHandlerContext().alloc();
-    ServerConfig cfg = ctx.config();
-    this.handshake = new ServerHandshake(ctx.keys().accepted(), port, ctx.replayFilter(), ctx.clock().millis(),
-        cfg.tunnel().windowSeconds() * 1000L, alloc);
+    ServerKeys keys = ctx.keys();
+    this.handshake = new ServerHandshake(keys.accepted(), port, ctx.replayFilter(), ctx.clock().millis(),
+        keys.windowMillis(), alloc);
   }
 
   void start() {
+    String from = socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
+    UnauthenticatedLimiter.Verdict verdict = ctx.unauthenticated().tryAcquire(from);
+    if (verdict != UnauthenticatedLimiter.Verdict.OK) {
+      ctx.stats().limited.increment();
+      LOG.fine(() -> "connection refused: " + verdict);
+      socket.close();
+      return;
+    }
+    unauthenticatedFrom = from;
+    // Released when it authenticates, or whenever the connection ends (also after a hand-over to the site).
+    socket.channelHandlerContext().channel().closeFuture().addListener(f -> releaseUnauthenticated());
     live.add(this);
     // The port's NetServer is shut down when its lifetime ends; that must not end this connection.
     socket.eventHandler(ReferenceCountUtil::release);
@@ -132,7 +145,7 @@ final class InboundTunnel {
       close();
       return;
     }
-    reject(ServerHandshake.Rejection.BAD_AUTH);
+    reject(ServerHandshake.Rejection.PROBE);
   }
 
   private void reject(ServerHandshake.Rejection why) {
@@ -149,9 +162,48 @@ final class InboundTunnel {
     ctx.rejected().takeOver(socket, bytes, acceptedAtNanos);
   }
 
+  private void releaseUnauthenticated() {
+    String from = unauthenticatedFrom;
+    if (from != null) {
+      unauthenticatedFrom = null;
+      ctx.unauthenticated().release(from);
+    }
+  }
+
   private void accepted() {
+    releaseUnauthenticated();
     state = State.CONNECTING;
     socket.pause();
+    io.tt.server.cluster.ClusterReplayCheck cluster = ctx.clusterReplay();
+    if (cluster == null) {
+      connect();
+      return;
+    }
+    // The member's own check passed; the cluster's says whether another member saw this salt first.
+    long t0 = System.nanoTime();
+    cluster.fresh(handshake.salt()).onComplete(ar -> {
+      ctx.stats().clusterCheckTook(System.nanoTime() - t0);
+      if (state != State.CONNECTING) {
+        return;
+      }
+      if (ar.succeeded() && ar.result()) {
+        connect();
+      } else if (ar.succeeded()) {
+        if (early != null) {
+          handshake.received().writeBytes(early, Math.min(early.readableBytes(), handshake.received().maxWritableBytes()));
+          early.release();
+          early = null;
+        }
+        handshake.firstData().release();
+        reject(ServerHandshake.Rejection.REPLAY);
+      } else {
+        LOG.warning(() -> "cluster replay check failed, refusing the tunnel: " + ar.cause().getMessage());
+        close();
+      }
+    });
+  }
+
+  private void connect() {
     if (handshake.request().command() != Command.CONNECT) {
       // TUN streams are served by the TUN module when TUN mode is on; refuse otherwise.
       TunStreamAcceptor tun = ctx.tunStreams();
@@ -207,13 +259,16 @@ final class InboundTunnel {
     byte[] serverSalt = new byte[Frames.SALT_LENGTH];
     FrameEncoder enc = newEncoder(serverSalt);
     socket.writeMessage(ServerReply.hello(alloc, enc, serverSalt, handshake.salt(), ReplyStatus.OK, null));
+    ctx.stats().handshakeTook(System.nanoTime() - acceptedAtNanos);
     ByteBuf first = handshake.firstData();
     if (first.isReadable()) {
       target.writeMessage(first);
     } else {
       first.release();
     }
-    relay = TunnelRelay.start(target, socket, enc, new DecoderOpener(handshake.decoder()), (up, down, authFailure) -> {
+    DecoderOpener opener = new DecoderOpener(handshake.decoder());
+    relay = TunnelRelay.start(target, socket, enc, opener, (up, down, authFailure) -> {
+      ctx.stats().coverFramesReceived.add(opener.paddingFrames());
       ctx.stats().bytesToClients.add(up);
       ctx.stats().bytesFromClients.add(down);
       ctx.stats().tunnelsOpen.decrement();

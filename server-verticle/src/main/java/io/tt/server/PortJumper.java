@@ -23,10 +23,12 @@ import java.util.logging.Logger;
  * Keeps exactly the ports of the schedule bound: at every slot boundary binds the ports that open and unbinds
  * the ports whose lifetime ended.
  *
- * <p>Unbinding uses {@code NetServer.shutdown(timeout)}: in Vert.x 5 it closes the listening socket at once and
- * then sends each accepted connection a shutdown event, closing the connections that are still open when the
- * timeout ends. Tunnels must outlive their port, so the timeout is effectively infinite and every tunnel
- * socket ignores the shutdown event (see {@link InboundTunnel}); {@code NetServer.close()} would end them.
+ * <p>Unbinding uses {@code NetServer.shutdown(timeout)}: in Vert.x 5 it closes the listening socket at once, sends
+ * each accepted connection a shutdown event (by default the connection then schedules its own close after the
+ * timeout) and closes whatever is still open when the timeout ends. {@code NetServer.close()} would end the
+ * tunnels at once. Tunnels must outlive their port, so the timeout is effectively infinite and every tunnel
+ * swallows the shutdown event (see {@link InboundTunnel}), so no per-connection close timer is started.
+ * VertxShutdownSemanticsTest checks each of these facts.
  */
 final class PortJumper {
 
@@ -35,7 +37,7 @@ final class PortJumper {
   static final long KEEP_CONNECTIONS_DAYS = 3650;
 
   private final Vertx vertx;
-  private final List<PortSchedule> schedules;
+  private final java.util.function.Supplier<List<PortSchedule>> schedules;
   private final SlotClock clock;
   private final String host;
   private final NetServerOptions options;
@@ -47,7 +49,7 @@ final class PortJumper {
   private long lastSlot = Long.MIN_VALUE;
   private boolean stopped;
 
-  PortJumper(Vertx vertx, List<PortSchedule> schedules, SlotClock clock, String host, NetServerOptions options,
+  PortJumper(Vertx vertx, java.util.function.Supplier<List<PortSchedule>> schedules, SlotClock clock, String host, NetServerOptions options,
              BiConsumer<NetSocket, Integer> onConnect, boolean logs, ServerStats stats) {
     this.vertx = vertx;
     this.schedules = schedules;
@@ -69,10 +71,11 @@ final class PortJumper {
       return Future.succeededFuture();
     }
     long now = clock.millis();
-    PortSchedule first = schedules.get(0);
+    List<PortSchedule> all = schedules.get();
+    PortSchedule first = all.get(0);
     long slot = first.slotAt(now);
     TreeMap<Integer, Long> want = new TreeMap<>();
-    for (PortSchedule s : schedules) {
+    for (PortSchedule s : all) {
       s.openPorts(slot).forEach((port, until) -> want.merge(port, until, Math::max));
     }
     for (Integer port : new ArrayList<>(bound.keySet())) {
@@ -119,6 +122,12 @@ final class PortJumper {
     if (server != null) {
       server.shutdown(KEEP_CONNECTIONS_DAYS, TimeUnit.DAYS);
     }
+  }
+
+  /** Re-reads the clock now (it may have been moved, or the schedule changed) instead of at the next boundary. */
+  Future<Void> resync() {
+    vertx.cancelTimer(timerId);
+    return update();
   }
 
   /** Ports bound right now by this instance. */

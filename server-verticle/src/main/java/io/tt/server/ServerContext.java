@@ -4,6 +4,7 @@ import io.tt.common.config.ServerConfig;
 import io.tt.common.schedule.SlotClock;
 import io.tt.common.wire.ReplayFilter;
 import io.tt.server.fakesite.Fallback;
+import io.tt.server.tun.TunPorts;
 import io.tt.server.tun.TunStreamAcceptor;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,29 +16,58 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ServerContext {
 
   private final ServerConfig config;
-  private final ServerKeys keys;
+  private volatile ServerKeys keys;
   private final SlotClock clock;
   private final ReplayFilter replayFilter;
   private final Fallback rejected;
   private final ServerStats stats = new ServerStats();
+  private final UnauthenticatedLimiter unauthenticated;
+  /** Null unless clustered. */
+  private volatile io.tt.server.cluster.ClusterReplayCheck clusterReplay;
+  private volatile java.util.function.IntSupplier clusterMembers = () -> 1;
   private final AtomicInteger instances = new AtomicInteger();
+  private final java.util.List<TunnelListenerVerticle> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile TunStreamAcceptor tunStreams;
 
   public ServerContext(ServerConfig config, ServerKeys keys, SlotClock clock, ReplayFilter replayFilter,
                        Fallback rejected) {
     this.config = config;
-    this.keys = keys;
+    this.keys = TunPorts.forConfig(config, keys);
     this.clock = clock;
     this.replayFilter = replayFilter;
     this.rejected = rejected;
+    this.unauthenticated = new UnauthenticatedLimiter(config.maxUnauthenticated(), config.maxUnauthenticatedPerAddress());
+  }
+
+  public io.tt.server.cluster.ClusterReplayCheck clusterReplay() {
+    return clusterReplay;
+  }
+
+  public void clustered(io.tt.server.cluster.ClusterReplayCheck check, java.util.function.IntSupplier members) {
+    this.clusterReplay = check;
+    this.clusterMembers = members;
+  }
+
+  public int clusterMembers() {
+    return clusterMembers.getAsInt();
+  }
+
+  UnauthenticatedLimiter unauthenticated() {
+    return unauthenticated;
   }
 
   public ServerConfig config() {
     return config;
   }
 
+  /** The keys and schedules in force now; a new tunnel reads them once, at accept. */
   public ServerKeys keys() {
     return keys;
+  }
+
+  /** Puts new keys and schedules in force (a live config change); the caller then resyncs the ports. */
+  public void keys(ServerKeys keys) {
+    this.keys = TunPorts.forConfig(config, keys);
   }
 
   public SlotClock clock() {
@@ -64,6 +94,26 @@ public final class ServerContext {
 
   public void tunStreams(TunStreamAcceptor acceptor) {
     this.tunStreams = acceptor;
+  }
+
+  void register(TunnelListenerVerticle l) {
+    listeners.add(l);
+  }
+
+  void unregister(TunnelListenerVerticle l) {
+    listeners.remove(l);
+  }
+
+  /** Every listener re-reads the clock and binds/unbinds its ports now. */
+  public io.vertx.core.Future<Void> resyncPorts() {
+    return io.vertx.core.Future.join(listeners.stream().map(TunnelListenerVerticle::resyncPorts).toList()).mapEmpty();
+  }
+
+  /** Ports bound now (the same set on every listener once they have all run). */
+  public java.util.Set<Integer> boundPorts() {
+    java.util.Set<Integer> all = new java.util.TreeSet<>();
+    listeners.forEach(l -> all.addAll(l.boundPorts()));
+    return all;
   }
 
   /** 0 for the first listener instance, which alone logs the port schedule. */

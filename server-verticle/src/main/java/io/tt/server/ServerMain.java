@@ -10,7 +10,8 @@ public final class ServerMain {
 
   public static final TtMain.Side SIDE = new TtMain.Side("tt server",
       "tt-server " + Cli.version() + "\nTT, The Tunnel, server side",
-      "tt server [FLAGS] [OPTIONS] --key <key>", Options.SERVER, ServerConfig::fromJson, ServerVerticle::new);
+      "tt server [FLAGS] [OPTIONS] --key <key>", Options.SERVER, ServerConfig::fromJson, ServerVerticle::new,
+      ServerVertx::builder, ServerVertx::clustered);
 
   private ServerMain() {
   }

@@ -38,14 +38,22 @@ final class TunnelListenerVerticle extends VerticleBase {
         .setReuseAddress(true)
         .setAcceptBacklog(1024)
         .setTcpFastOpen(vertx.isNativeTransportEnabled());
-    jumper = new PortJumper(vertx, ctx.keys().schedules(), ctx.clock(), cfg.listenHost(), opts,
+    jumper = new PortJumper(vertx, () -> ctx.keys().schedules(), ctx.clock(), cfg.listenHost(), opts,
         (so, port) -> new InboundTunnel(ctx, vertx, so, port, client, live).start(),
         ctx.nextInstanceIndex() == 0, ctx.stats());
+    ctx.register(this);
     return jumper.start();
+  }
+
+  /** Runs the port jumper now, on this verticle's event loop. */
+  Future<Void> resyncPorts() {
+    return io.vertx.core.Future.<Future<Void>>future(p -> context.runOnContext(v -> p.complete(jumper.resync())))
+        .compose(f -> f);
   }
 
   @Override
   public Future<?> stop() {
+    ctx.unregister(this);
     jumper.stop();
     for (InboundTunnel t : List.copyOf(live)) {
       t.close();

@@ -26,6 +26,13 @@ public final class Cli {
   }
 
   /**
+   * Internal config keys the launcher adds so a running side can re-read its config file live: the file, and the
+   * command-line layer to put over it again.
+   */
+  public static final String CONFIG_FILE_KEY = "config-file";
+  public static final String CONFIG_OVERRIDES_KEY = "config-overrides";
+
+  /**
    * @throws ConfigException on any bad option, file or value (the message is ready to print)
    */
   public static Invocation read(String[] args, List<OptionSpec> specs, Map<String, String> env) {
@@ -45,6 +52,12 @@ public final class Cli {
     merged.remove("config");
     merged.remove("help");
     merged.remove("version");
+    if (configPath != null) {
+      JsonObject overrides = cli.copy();
+      overrides.remove("config");
+      merged.put(CONFIG_FILE_KEY, java.nio.file.Path.of(configPath).toAbsolutePath().toString());
+      merged.put(CONFIG_OVERRIDES_KEY, overrides);
+    }
     return new Invocation(false, false, merged, cli.containsKey("key"));
   }
 

@@ -27,6 +27,18 @@ public final class LauncherArgs {
     return false;
   }
 
+  /** The {@code -conf} value when it names a file (not inline JSON), else null. */
+  public static String confFile(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String v = args[i].equals("-conf") && i + 1 < args.length ? args[i + 1]
+          : args[i].startsWith("-conf=") ? args[i].substring("-conf=".length()) : null;
+      if (v != null && !v.trim().startsWith("{")) {
+        return Path.of(v.trim()).toAbsolutePath().toString();
+      }
+    }
+    return null;
+  }
+
   /** The {@code -conf} JSON, or an empty object when absent. */
   public static JsonObject conf(String[] args) {
     for (int i = 0; i < args.length; i++) {

@@ -3,6 +3,8 @@ package io.tt.common.cli;
 import io.tt.common.config.ConfigSources;
 import io.tt.common.config.OptionSpec;
 import io.vertx.core.Deployable;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplicationHooks;
@@ -16,11 +18,17 @@ public final class TtLauncherHooks implements VertxApplicationHooks {
 
   private final List<OptionSpec> specs;
   private final boolean verbose;
+  private final java.util.function.Function<VertxOptions, VertxBuilder> builder;
+  /** Internal keys (the config file to watch) added to the config the launcher deploys with. */
+  private final JsonObject internal;
   private final Map<String, String> env;
   private final Supplier<? extends Deployable> verticle;
 
   public TtLauncherHooks(List<OptionSpec> specs, Map<String, String> env, Supplier<? extends Deployable> verticle,
-                         boolean verbose) {
+                         boolean verbose, java.util.function.Function<VertxOptions, VertxBuilder> builder,
+                         JsonObject internal) {
+    this.builder = builder;
+    this.internal = internal;
     this.specs = specs;
     this.verbose = verbose;
     this.env = env;
@@ -32,9 +40,15 @@ public final class TtLauncherHooks implements VertxApplicationHooks {
     return (vertxOptions == null ? new JsonObject() : vertxOptions).put("preferNativeTransport", true);
   }
 
+  /** The side's own builder: metrics and cluster manager when its config asks for them. */
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    return builder.apply(options);
+  }
+
   @Override
   public JsonObject afterConfigParsed(JsonObject config) {
-    return ConfigSources.merge(specs, config == null ? new JsonObject() : config, env, new JsonObject());
+    return ConfigSources.merge(specs, config == null ? new JsonObject() : config, env, new JsonObject()).mergeIn(internal);
   }
 
   @Override

@@ -7,7 +7,9 @@ import io.tt.common.config.OptionSpec;
 import io.tt.common.log.Logs;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.VertxApplication;
@@ -15,7 +17,10 @@ import io.vertx.launcher.application.VertxApplication;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +35,15 @@ public final class TtMain {
    * @param validate throws ConfigException for a bad merged config
    */
   public record Side(String program, String title, String usageLine, List<OptionSpec> options,
-                     Consumer<JsonObject> validate, Supplier<? extends Deployable> verticle) {
+                     Consumer<JsonObject> validate, Supplier<? extends Deployable> verticle,
+                     BiFunction<JsonObject, VertxOptions, VertxBuilder> vertxBuilder, Predicate<JsonObject> clustered) {
+
+    /** A side whose Vert.x needs nothing but the native transport. */
+    public Side(String program, String title, String usageLine, List<OptionSpec> options,
+                Consumer<JsonObject> validate, Supplier<? extends Deployable> verticle) {
+      this(program, title, usageLine, options, validate, verticle,
+          (config, opts) -> Vertx.builder().with(opts.setPreferNativeTransport(true)), config -> false);
+    }
   }
 
   private TtMain() {
@@ -66,10 +79,14 @@ public final class TtMain {
       }
     } catch (ConfigException e) {
       return Cli.error(err, side.program(), e.getMessage());
+    } catch (RuntimeException e) {
+      // A value that slipped past validation: still one line, never a stack trace (which could quote input).
+      return Cli.error(err, side.program(), "invalid configuration (" + e.getClass().getSimpleName() + ")");
     }
     Logs.configure(config.getBoolean("verbose", false));
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-    vertx.deployVerticle(side.verticle(), new DeploymentOptions().setConfig(config)).onFailure(e -> {
+    VertxBuilder builder = side.vertxBuilder().apply(config, new VertxOptions());
+    Future<Vertx> vertx = side.clustered().test(config) ? builder.buildClustered() : Future.succeededFuture(builder.build());
+    vertx.compose(v -> v.deployVerticle(side.verticle(), new DeploymentOptions().setConfig(config))).onFailure(e -> {
       err.println(side.program() + ": cannot start: " + e.getMessage());
       System.exit(Cli.START_FAILURE);
     });
@@ -81,8 +98,19 @@ public final class TtMain {
     JsonObject conf = LauncherArgs.conf(args);
     JsonObject merged = ConfigSources.merge(side.options(), conf, env, new JsonObject());
     side.validate().accept(merged);
-    int code = new VertxApplication(args, new TtLauncherHooks(side.options(), env, side.verticle(),
-        merged.getBoolean("verbose", false))).launch();
+    JsonObject internal = new JsonObject();
+    String confFile = LauncherArgs.confFile(args);
+    if (confFile != null) {
+      internal.put(Cli.CONFIG_FILE_KEY, confFile).put(Cli.CONFIG_OVERRIDES_KEY, new JsonObject());
+    }
+    merged.mergeIn(internal);
+    String[] launcherArgs = args;
+    if (side.clustered().test(merged)) {
+      launcherArgs = java.util.Arrays.copyOf(args, args.length + 1);
+      launcherArgs[args.length] = "-cluster";
+    }
+    int code = new VertxApplication(launcherArgs, new TtLauncherHooks(side.options(), env, side.verticle(),
+        merged.getBoolean("verbose", false), opts -> side.vertxBuilder().apply(merged, opts), internal)).launch();
     return code == 0 ? -1 : code;
   }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 /** Everything a TT client runs with, validated once. */
 public record ClientConfig(TargetAddress listen, List<String> servers, Balance balance, String proxyUser,
                            Secret proxyPassword, TunnelSettings tunnel, TunConfig tun, int connectTimeoutMillis,
-                           int instances, boolean verbose) {
+                           int instances, boolean verbose, int coverTrafficMillis) {
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:1080";
 
@@ -30,10 +30,8 @@ public record ClientConfig(TargetAddress listen, List<String> servers, Balance b
 
   public static ClientConfig fromJson(JsonObject json) {
     ConfigValues c = new ConfigValues(json);
-    TargetAddress listen = ServerConfig.address(c, "listen", 1080);
-    if (!c.has("listen")) {
-      listen = TargetAddress.parse(DEFAULT_LISTEN, 1080);
-    }
+    TargetAddress listen = c.has("listen") ? ServerConfig.address(c, "listen", 1080)
+        : TargetAddress.parse(DEFAULT_LISTEN, 1080);
     List<String> servers = c.list("server");
     if (servers.isEmpty()) {
       throw ConfigException.of("server", "missing: give -s/--server HOST (several: HOST1,HOST2)");
@@ -63,6 +61,7 @@ public record ClientConfig(TargetAddress listen, List<String> servers, Balance b
     return new ClientConfig(listen, servers, balance, user, password, TunnelSettings.from(c), TunConfig.from(c),
         c.integer("connect-timeout", 10_000, 100, 600_000),
         c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
-        c.bool("verbose"));
+        c.bool("verbose"),
+        c.integer("cover-traffic", 0, 0, 3_600_000));
   }
 }

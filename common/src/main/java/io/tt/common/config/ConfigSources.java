@@ -42,9 +42,23 @@ public final class ConfigSources {
     try {
       text = Files.readString(Path.of(path), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigException("config file " + path + ": cannot read (" + e.getClass().getSimpleName() + ")");
+      throw new ConfigException("config file " + path + ": " + describe(e));
     }
     return parseJson(text, "config file " + path);
+  }
+
+  /** A file error in words: "no such file", "permission denied", "is a directory". */
+  public static String describe(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (Files.isDirectory(Path.of(String.valueOf(e.getMessage())))) {
+      return "is a directory";
+    }
+    return "cannot read it";
   }
 
   public static JsonObject parseJson(String text, String what) {

@@ -34,8 +34,10 @@ final class KeySources {
       List<String> lines;
       try {
         lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
-      } catch (IOException | RuntimeException e) {
-        throw ConfigException.of("key-file", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+      } catch (IOException e) {
+        throw ConfigException.of("key-file", file + ": " + ConfigSources.describe(e));
+      } catch (RuntimeException e) {
+        throw ConfigException.of("key-file", file + ": cannot read it");
       }
       for (String line : lines) {
         if (!line.isBlank()) {

@@ -25,7 +25,7 @@ public final class Options {
     l.add(value(null, "slot-seconds", "seconds", String.valueOf(TunnelSettings.DEFAULT_SLOT_SECONDS), "Length of a port slot"));
     l.add(value(null, "padding", "policy", "auto", "Frame padding: off, auto, full"));
     l.add(value(null, "frame-size", "bytes", String.valueOf(TunnelSettings.DEFAULT_FRAME_SIZE), "Largest payload per frame"));
-    l.add(value(null, "timestamp-window", "seconds", "max(30, slot-seconds)", "Largest clock difference accepted"));
+    l.add(value(null, "timestamp-window", "seconds", "slot-seconds + 30", "Largest clock difference accepted"));
     l.add(value(null, "connect-timeout", "ms", "10000", "Connect timeout"));
     l.add(value(null, "instances", "n", "cores", "Event-loop verticle instances"));
     l.add(value(null, "tun-ip", "cidr", null, "TUN mode: device address, e.g. 10.1.0.2/24"));
@@ -44,9 +44,13 @@ public final class Options {
     l.add(value(null, "fallback", "host:port", null, "Real web server that probes are handed to (default: built-in site)"));
     l.add(value(null, "handshake-timeout", "ms", "10000", "Deadline for a new connection's first frame"));
     l.add(value(null, "replay-capacity", "n", "200000", "Most salts the replay filter holds"));
+    l.add(value(null, "max-unauthenticated", "n", "4096", "Most connections not yet authenticated (handshakes, probes)"));
+    l.add(value(null, "max-unauthenticated-per-ip", "n", "64", "The same, per source address"));
     l.add(value(null, "metrics-listen", "host:port", null, "Serve Prometheus /metrics and /health here"));
     l.add(value(null, "cluster-members", "hosts", null, "Join a server cluster (Hazelcast TCP-IP members)"));
-    l.add(value(null, "cluster-host", "address", null, "Address this member binds Hazelcast to"));
+    l.add(value(null, "cluster-host", "address", "listen", "Address this member binds Hazelcast to"));
+    l.add(value(null, "cluster-name", "name", "tt", "Members join only a cluster of the same name"));
+    l.add(value(null, "key-rotation-overlap", "seconds", "3600", "How long a key removed from the config is still accepted"));
     return List.copyOf(l);
   }
 
@@ -56,6 +60,7 @@ public final class Options {
     l.add(4, value("l", "listen", "listen-addr", ClientConfig.DEFAULT_LISTEN, "Local HTTP and SOCKS5 proxy address"));
     l.add(value(null, "balance", "mode", "balance-rr", "Several servers: balance-rr or active-backup"));
     l.add(value(null, "proxy-user", "user:pass", null, "Require this login on the local proxy (SOCKS5 and HTTP)"));
+    l.add(value(null, "cover-traffic", "ms", "0 (off)", "Idle tunnels send padding frames at random intervals of this mean"));
     return List.copyOf(l);
   }
 }

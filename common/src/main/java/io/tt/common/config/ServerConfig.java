@@ -8,7 +8,9 @@ import java.util.List;
 /** Everything a TT server runs with, validated once. */
 public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddress fallback, int handshakeTimeoutMillis,
                            int connectTimeoutMillis, int replayCapacity, TunConfig tun, TargetAddress metricsListen,
-                           List<String> clusterMembers, String clusterHost, int instances, boolean verbose) {
+                           List<String> clusterMembers, String clusterHost, int instances, boolean verbose,
+                           int maxUnauthenticated, int maxUnauthenticatedPerAddress, int keyRotationOverlapSeconds,
+                           String clusterName) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0";
 
@@ -21,14 +23,25 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
     TunnelSettings tunnel = TunnelSettings.from(c);
     TargetAddress fallback = c.has("fallback") ? address(c, "fallback", -1) : null;
     TargetAddress metrics = c.has("metrics-listen") ? address(c, "metrics-listen", 9464) : null;
+    List<String> members = c.list("cluster-members");
+    String clusterHost = c.has("cluster-host") ? c.string("cluster-host") : null;
+    if (!members.isEmpty() && clusterHost == null) {
+      if (listen.equals("0.0.0.0") || listen.equals("::")) {
+        throw ConfigException.of("cluster-host", "missing: the address this member binds Hazelcast to (never all addresses)");
+      }
+      clusterHost = listen;
+    }
     return new ServerConfig(listen, tunnel, fallback,
         c.integer("handshake-timeout", 10_000, 100, 600_000),
         c.integer("connect-timeout", 10_000, 100, 600_000),
         c.integer("replay-capacity", 200_000, 1000, 50_000_000),
-        TunConfig.from(c), metrics, c.list("cluster-members"),
-        c.has("cluster-host") ? c.string("cluster-host") : null,
+        TunConfig.from(c), metrics, members, clusterHost,
         c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
-        c.bool("verbose"));
+        c.bool("verbose"),
+        c.integer("max-unauthenticated", 4096, 1, 1_000_000),
+        c.integer("max-unauthenticated-per-ip", 64, 1, 1_000_000),
+        c.integer("key-rotation-overlap", 3600, 0, 30 * 86400),
+        c.has("cluster-name") ? c.string("cluster-name") : "tt");
   }
 
   static TargetAddress address(ConfigValues c, String key, int defaultPort) {

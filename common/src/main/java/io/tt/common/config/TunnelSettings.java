@@ -52,7 +52,8 @@ public record TunnelSettings(List<Secret> keys, List<AeadMethod> methods, PortRa
       throw ConfigException.of("padding", e.getMessage());
     }
     int frame = c.integer("frame-size", DEFAULT_FRAME_SIZE, 1024, 65535);
-    int window = c.integer("timestamp-window", Math.max(30, slot), 1, 86400 * 2);
+    // A client whose clock is a whole slot off must still pass, with room for ordinary drift on top.
+    int window = c.integer("timestamp-window", slot + 30, 1, 86400 * 2);
     return new TunnelSettings(keys, methods, range, slot, padding, frame, window);
   }
 

@@ -1,5 +1,7 @@
 package io.tt.common.proxy;
 
+import io.netty.channel.ConnectTimeoutException;
+
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -46,8 +48,7 @@ public enum ConnectFailure {
   }
 
   private static ConnectFailure classifyOne(Throwable t) {
-    if (t instanceof TimeoutException || t instanceof SocketTimeoutException
-        || t.getClass().getName().equals("io.netty.channel.ConnectTimeoutException")) {
+    if (t instanceof TimeoutException || t instanceof SocketTimeoutException || t instanceof ConnectTimeoutException) {
       return TIMEOUT;
     }
     if (t instanceof UnknownHostException || t instanceof NoRouteToHostException) {

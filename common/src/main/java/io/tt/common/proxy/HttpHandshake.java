@@ -21,7 +21,7 @@ final class HttpHandshake {
   HandshakeResult advance(ByteBuf in) {
     HttpRequestFramer.Event event = framer.next(in);
     if (event instanceof HttpRequestFramer.Failed failed) {
-      return new HandshakeResult.Fail(failed.response(), "HTTP " + failed.status() + ": " + failed.reason());
+      return new HandshakeResult.Fail(failed.response(), "HTTP " + failed.status() + " " + failed.reason());
     }
     if (event instanceof HttpRequestFramer.RequestHead head) {
       HttpProxyRequest request = head.request();

@@ -13,6 +13,8 @@ import io.tt.common.proxy.socks5.Socks5PasswordAuthRequest;
 import io.tt.common.proxy.socks5.Socks5PasswordAuthResponse;
 import io.tt.common.proxy.socks5.Socks5ReplyCode;
 
+import java.util.Arrays;
+
 /**
  * Server side of the SOCKS5 handshake as an explicit state machine: GREETING, then PASSWORD (RFC 1929, when that
  * method was selected), then REQUEST, then DONE or FAILED. Each state decodes a whole message or waits; a message
@@ -57,7 +59,9 @@ final class Socks5ServerHandshake {
             if (credentials == null) {
               return waitFor(owed);
             }
-            boolean ok = auth.check(credentials.username(), credentials.password());
+            byte[] password = credentials.password();
+            boolean ok = auth.check(credentials.username(), password);
+            Arrays.fill(password, (byte) 0);
             credentials.clear();
             if (!ok) {
               new Socks5PasswordAuthResponse(Socks5PasswordAuthResponse.FAILURE).encode(owed);

@@ -47,6 +47,9 @@
  * Origin-to-client bytes go through {@link io.tt.common.proxy.http.HttpResponseFramer#next}: write each
  * {@code ResponseHead}/{@code BodyPart}'s bytes; after a complete response with {@code originCloses}, the tunnel
  * is done (open a new one for the next request); after an {@code untilClose} body, close the client too.
+ * A {@code RequestHead} whose request {@code isConnect()} may also arrive mid-stream: once the response framer is
+ * idle, open that tunnel, write {@code HttpProxyResponses.connectionEstablished()}, and from then on the framer
+ * hands every byte through as a {@code BodyPart} (or stop using it and relay raw).
  *
  * <h2>Buffers</h2>
  * {@code feed} copies its input (the handshake is small); results own unpooled heap buffers (release optional).

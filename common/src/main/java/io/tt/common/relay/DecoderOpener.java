@@ -7,6 +7,7 @@ import io.tt.common.wire.FrameDecoder;
 public final class DecoderOpener implements FrameOpener {
 
   private final FrameDecoder decoder;
+  private long paddingFrames;
 
   public DecoderOpener(FrameDecoder decoder) {
     this.decoder = decoder;
@@ -15,6 +16,7 @@ public final class DecoderOpener implements FrameOpener {
   @Override
   public boolean open(ByteBuf in, ByteBuf out) {
     while (in.isReadable()) {
+      int before = out.writerIndex();
       FrameDecoder.Result r = decoder.decodeOne(in, out);
       if (r == FrameDecoder.Result.BAD) {
         return false;
@@ -22,8 +24,16 @@ public final class DecoderOpener implements FrameOpener {
       if (r == FrameDecoder.Result.NEED_MORE) {
         break;
       }
+      if (out.writerIndex() == before) {
+        paddingFrames++; // cover traffic or keep-alive: nothing to deliver
+      }
     }
     return true;
+  }
+
+  /** Frames that carried only padding so far. */
+  public long paddingFrames() {
+    return paddingFrames;
   }
 
   @Override

@@ -28,6 +28,8 @@ public final class TunnelRelay {
   private final Listener listener;
   private long up;
   private long down;
+  /** When plain bytes last went into the tunnel (cover traffic fills the gaps). */
+  private long lastSendNanos = System.nanoTime();
   private boolean authFailure;
   private boolean closed;
   /** The last writes each way: a side that ends is closed on the other only after they are on the wire. */
@@ -81,6 +83,7 @@ public final class TunnelRelay {
       in.release();
     }
     up += n;
+    lastSendNanos = System.nanoTime();
     lastToTunnel = tunnel.writeMessage(out);
     if (tunnel.writeQueueFull()) {
       plain.pause();
@@ -121,6 +124,25 @@ public final class TunnelRelay {
       authFailure = true;
       close();
     }
+  }
+
+  /** Nanoseconds since plain bytes were last sent into the tunnel. */
+  public long idleNanos() {
+    return System.nanoTime() - lastSendNanos;
+  }
+
+  /** Sends a frame of padding only (the peer discards it), so an idle tunnel does not look idle. */
+  public void sendCover(int padLength) {
+    if (closed || tunnel.writeQueueFull()) {
+      return;
+    }
+    ByteBuf out = alloc.directBuffer(io.tt.common.wire.Frames.FRAME_OVERHEAD + padLength);
+    encoder.encodePaddingOnly(padLength, out);
+    lastToTunnel = tunnel.writeMessage(out);
+  }
+
+  public boolean isClosed() {
+    return closed;
   }
 
   /** Closes both sides once; pending writes are flushed before each socket closes. */

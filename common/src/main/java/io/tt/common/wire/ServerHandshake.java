@@ -22,6 +22,11 @@ public final class ServerHandshake {
   public enum Rejection {
     /** No accepted key opens the first header: a probe, random bytes or a wrong key. */
     BAD_AUTH,
+    /**
+     * The first segment was shorter than salt plus header, or nothing came by the deadline. A TT client sends
+     * both in its first write, so this is a prober; it is handed over at once, as a web server would answer.
+     */
+    PROBE,
     /** The salt was seen inside the window. */
     REPLAY,
     /** The replay filter is full. */
@@ -71,6 +76,11 @@ public final class ServerHandshake {
   public Step feed(ByteBuf in) {
     if (step != Step.NEED_MORE) {
       return step;
+    }
+    if (received.writerIndex() == 0 && in.readableBytes() < Frames.FIRST_READ) {
+      // A real client's salt and first header arrive in one segment (the minimum MSS is far larger).
+      received.writeBytes(in);
+      return reject(Rejection.PROBE);
     }
     if (decoder == null) {
       int take = Math.min(Frames.FIRST_READ - received.writerIndex(), in.readableBytes());

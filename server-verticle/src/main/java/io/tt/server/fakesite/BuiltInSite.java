@@ -138,6 +138,7 @@ public final class BuiltInSite implements Fallback {
         Buffer first = alreadyRead != null ? alreadyRead : Buffer.buffer();
         ConnLoop loop;
         try {
+            socket.pause(); // nothing more reaches the caller's handler; resumed once we own it
             loop = ConnLoop.of(vertx, socket);
         } catch (RuntimeException e) {
             socket.close();

@@ -177,7 +177,8 @@ final class SiteContent {
     static String mimeType(String name) {
         int dot = name.lastIndexOf('.');
         int slash = name.lastIndexOf('/');
-        if (dot <= slash + 0 || dot < 0) {
+        if (dot < 0 || dot <= slash + 1) {
+            // no extension, or a leading-dot name: nginx's r->exten is empty
             return "application/octet-stream";
         }
         String t = MIME.get(name.substring(dot + 1).toLowerCase(Locale.ROOT));

@@ -45,7 +45,7 @@ public final class UpstreamFallback implements Fallback {
 
         /**
          * How long a connection is held open, silently, when the upstream cannot be reached,
-         * counted from the hand-over (default 60 s, nginx's client_header_timeout).
+         * counted from the accept (default 60 s, nginx's client_header_timeout).
          */
         public Options unreachableHold(Duration d) {
             this.unreachableHold = positive(d);
@@ -101,18 +101,24 @@ public final class UpstreamFallback implements Fallback {
 
     @Override
     public void takeOver(NetSocket socket, Buffer alreadyRead) {
+        takeOver(socket, alreadyRead, System.nanoTime());
+    }
+
+    @Override
+    public void takeOver(NetSocket socket, Buffer alreadyRead, long acceptedAtNanos) {
         if (socket == null) {
             return;
         }
         Buffer first = alreadyRead != null ? alreadyRead : Buffer.buffer();
         ConnLoop loop;
         try {
+            socket.pause(); // nothing more reaches the caller's handler; resumed once we own it
             loop = ConnLoop.of(vertx, socket);
         } catch (RuntimeException e) {
             socket.close();
             return;
         }
-        loop.execute(() -> new Splice(socket, loop, first).start());
+        loop.execute(() -> new Splice(socket, loop, first, acceptedAtNanos).start());
     }
 
     /** One client connection spliced to one upstream connection. All state lives on {@code loop}. */
@@ -120,7 +126,7 @@ public final class UpstreamFallback implements Fallback {
         private final NetSocket down;
         private final ConnLoop loop;
         private final Buffer first;
-        private final long startNanos = System.nanoTime();
+        private final long startNanos;
 
         private NetSocket up;
         private ConnLoop upLoop;
@@ -136,8 +142,9 @@ public final class UpstreamFallback implements Fallback {
         private Future<Void> lastWriteDown;
         private Object holdTimer;
 
-        Splice(NetSocket down, ConnLoop loop, Buffer first) {
+        Splice(NetSocket down, ConnLoop loop, Buffer first, long startNanos) {
             this.down = down;
+            this.startNanos = startNanos;
             this.loop = loop;
             this.first = first;
         }

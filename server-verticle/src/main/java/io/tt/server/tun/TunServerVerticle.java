@@ -74,10 +74,10 @@ public final class TunServerVerticle extends VerticleBase {
       if (tun.proto() == TunConfig.Proto.UDP) {
         udp = vertx.executeBlocking(() -> InetAddress.getByName(cfg.listenHost())).compose(host -> {
           int max = UdpDatagram.maxLengthFor(tun.mtu());
-          sessions = new UdpServerSessions(server, new UdpKeyring(ctx.keys().accepted()), ctx.clock(),
-              cfg.tunnel().windowSeconds(), cfg.tunnel().padding(), max, max + 1024,
+          sessions = new UdpServerSessions(server, ctx, cfg.tunnel().padding(), max, max + 1024,
               new UdpFlusher(context.nettyEventLoop()), PooledByteBufAllocator.DEFAULT);
-          ports = new UdpServerPorts(context, ctx.keys().schedules(), ctx.clock(), host, max + 1024 + 1, sessions);
+          ports = new UdpServerPorts(context, () -> ctx.keys().schedules(), ctx.clock(), host, max + 1024 + 1,
+              sessions);
           return ports.start();
         });
       }

@@ -7,7 +7,11 @@ import io.netty.buffer.ByteBuf;
  * can be forwarded verbatim as slices of the input. Chunk data is skipped in bulk; only chunk-size lines and
  * trailer lines are looked at, each with a cap. Accepts CRLF or bare LF as line ends; a CR not followed by LF,
  * a missing hex size, a size over 15 hex digits, a control byte in an extension, obs-fold in the trailer, or
- * chunk data not followed by a line end are all rejected with 400.
+ * chunk data not followed by a line end are all rejected with 400 (431 for trailer caps).
+ *
+ * <p>On a bad byte, {@link #scan} returns the count of good bytes before it and keeps the rejection in
+ * {@link #failure()}: the framer forwards exactly those bytes then fails, so what reaches the origin does not
+ * depend on how the input was split.
  */
 final class ChunkedBodyScanner {
 
@@ -16,7 +20,7 @@ final class ChunkedBodyScanner {
 
   private enum State {
     SIZE_START, SIZE, EXTENSION, SIZE_LF, DATA, DATA_END, DATA_LF,
-    TRAILER_START, TRAILER_NAME, TRAILER_VALUE, TRAILER_LF, FINAL_LF, DONE
+    TRAILER_START, TRAILER_NAME, TRAILER_VALUE, TRAILER_LF, FINAL_LF, DONE, FAILED
   }
 
   private final HttpLimits limits;
@@ -27,6 +31,7 @@ final class ChunkedBodyScanner {
   private long remaining;
   private int trailerBytes;
   private int trailerFields;
+  private HttpRejection failure;
 
   ChunkedBodyScanner(HttpLimits limits) {
     this.limits = limits;
@@ -40,6 +45,7 @@ final class ChunkedBodyScanner {
     remaining = 0;
     trailerBytes = 0;
     trailerFields = 0;
+    failure = null;
   }
 
   /** Whether the last scan reached the end of the body. */
@@ -47,16 +53,22 @@ final class ChunkedBodyScanner {
     return state == State.DONE;
   }
 
+  /** Why the body is malformed, once a scan met the bad byte; null otherwise. */
+  HttpRejection failure() {
+    return failure;
+  }
+
   /**
    * Scans the readable bytes of {@code in} without moving its reader index.
    *
-   * @return how many of them belong to the body: all of them, or fewer when the body ends inside {@code in}
+   * @return how many of them belong to the body: all of them, or fewer when the body ends inside {@code in} or a
+   *     bad byte is met (then {@link #failure()} is set and later scans return 0)
    */
   int scan(ByteBuf in) {
     int start = in.readerIndex();
     int end = in.writerIndex();
     int i = start;
-    while (i < end && state != State.DONE) {
+    while (i < end && state != State.DONE && state != State.FAILED) {
       if (state == State.DATA) {
         int n = (int) Math.min(remaining, end - i);
         i += n;
@@ -66,7 +78,14 @@ final class ChunkedBodyScanner {
         }
         continue;
       }
-      step(in.getUnsignedByte(i++));
+      try {
+        step(in.getUnsignedByte(i));
+      } catch (HttpRejection e) {
+        failure = e;
+        state = State.FAILED;
+        break;
+      }
+      i++;
     }
     return i - start;
   }
@@ -84,25 +103,27 @@ final class ChunkedBodyScanner {
         state = State.SIZE;
       }
       case SIZE -> {
-        countLineByte();
         int v = HttpChars.hexValue(b);
         if (v >= 0) {
+          countLineByte();
           if (++sizeDigits > MAX_SIZE_DIGITS) {
             throw new HttpRejection(400, "chunk size too large");
           }
           size = size * 16 + v;
         } else if (b == ';' || b == ' ' || b == '\t') {
+          countLineByte();
           state = State.EXTENSION;
         } else {
           endOfSizeLine(b);
         }
       }
       case EXTENSION -> {
-        countLineByte();
         if (b == '\r' || b == '\n') {
           endOfSizeLine(b);
         } else if (!HttpChars.isFieldValueChar(b)) {
           throw new HttpRejection(400, "control character in chunk extension");
+        } else {
+          countLineByte();
         }
       }
       case SIZE_LF -> {

@@ -11,6 +11,9 @@ import io.netty.buffer.Unpooled;
  */
 final class HttpLineReader {
 
+  /** For field lines: only the head cap applies. */
+  static final int NO_LINE_CAP = Integer.MAX_VALUE - 1;
+
   private final ByteBuf partial = Unpooled.buffer(128);
   /** The last line returned lives in {@link #partial}; clear it before reading on. */
   private boolean partialIsLine;
@@ -50,7 +53,7 @@ final class HttpLineReader {
     if (lf < 0) {
       int taken = end - start;
       // One more byte than maxLine may be a CR whose LF is still to come.
-      if (partial.readableBytes() + taken > maxLine + 1) {
+      if ((long) partial.readableBytes() + taken > (long) maxLine + 1) {
         throw new HttpRejection(tooLongStatus, "line too long");
       }
       checkHead(taken, maxHead);

@@ -82,11 +82,9 @@ public final class HttpRequestFramer {
         if (!in.isReadable()) {
           return NeedMore.INSTANCE;
         }
-        int n;
-        try {
-          n = chunked.scan(in);
-        } catch (HttpRejection e) {
-          return fail(e);
+        int n = chunked.scan(in);
+        if (n == 0 && chunked.failure() != null) {
+          return fail(chunked.failure()); // good bytes before the bad one went out in the previous BodyPart
         }
         boolean last = chunked.done();
         if (last) {

@@ -39,7 +39,7 @@ final class HttpRequestHeadParser {
         }
       }
       ByteBuf line = inFields
-          ? lines.readLine(in, limits.maxHeadBytes(), 431, limits.maxHeadBytes())
+          ? lines.readLine(in, HttpLineReader.NO_LINE_CAP, 431, limits.maxHeadBytes())
           : lines.readLine(in, limits.maxStartLineBytes(), 414, limits.maxHeadBytes());
       if (line == null) {
         return null;

@@ -125,11 +125,9 @@ public final class HttpResponseFramer {
         return new BodyPart(in.readSlice(n), last);
       }
       case CHUNKED: {
-        int n;
-        try {
-          n = chunked.scan(in);
-        } catch (HttpRejection e) {
-          return fail(e.getMessage(), true);
+        int n = chunked.scan(in);
+        if (n == 0 && chunked.failure() != null) {
+          return fail(chunked.failure().getMessage(), true);
         }
         boolean last = chunked.done();
         if (last) {

@@ -28,7 +28,7 @@ final class HttpResponseHeadParser {
   HttpResponseHead parse(ByteBuf in) {
     while (true) {
       ByteBuf line = inFields
-          ? lines.readLine(in, limits.maxHeadBytes(), 431, limits.maxHeadBytes())
+          ? lines.readLine(in, HttpLineReader.NO_LINE_CAP, 431, limits.maxHeadBytes())
           : lines.readLine(in, limits.maxStartLineBytes(), 502, limits.maxHeadBytes());
       if (line == null) {
         return null;

@@ -26,15 +26,11 @@ public final class Socks5PasswordAuthRequest {
     this.password = password.clone();
   }
 
-  private Socks5PasswordAuthRequest(byte[] username, byte[] password, boolean owned) {
-    this.username = username;
-    this.password = password;
-  }
-
   public byte[] username() {
     return username.clone();
   }
 
+  /** A copy: wipe it once used. */
   public byte[] password() {
     return password.clone();
   }
@@ -82,7 +78,9 @@ public final class Socks5PasswordAuthRequest {
     in.getBytes(start + 2, user);
     in.getBytes(start + 3 + ulen, pass);
     in.skipBytes(3 + ulen + plen);
-    return new Socks5PasswordAuthRequest(user, pass, true);
+    Socks5PasswordAuthRequest request = new Socks5PasswordAuthRequest(user, pass);
+    Arrays.fill(pass, (byte) 0);
+    return request;
   }
 
   @Override

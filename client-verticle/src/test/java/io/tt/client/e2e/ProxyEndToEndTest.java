@@ -1,0 +1,116 @@
+package io.tt.client.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** curl through the real client and server, both proxy kinds, both methods; bytes compared by sha256. */
+@Timeout(300)
+class ProxyEndToEndTest {
+
+  static final long GIB = 1L << 30;
+  static TestOrigin origin;
+  static TestOrigin origin6;
+  static TtHarness aes;
+  static TtHarness chacha;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Curl.assumeInstalled();
+    origin = new TestOrigin("127.0.0.1");
+    origin6 = new TestOrigin("::1");
+    aes = new TtHarness(200, 60, "aes-256-gcm").start();
+    chacha = new TtHarness(200, 60, "chacha20-poly1305").start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {aes, chacha, origin, origin6}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  private static String url(long n) {
+    return "http://127.0.0.1:" + origin.port() + "/bytes/" + n;
+  }
+
+  @Test
+  void oneGibThroughSocks5WithAesArrivesIntact() throws Exception {
+    Curl.Result r = Curl.sha256(240, "--socks5-hostname", "127.0.0.1:" + aes.proxyPort, url(GIB));
+    assertEquals(0, r.exit(), r.stderr());
+    assertEquals(TestOrigin.sha256Of(GIB), r.stdout());
+  }
+
+  @Test
+  void oneGibThroughHttpProxyWithChachaArrivesIntact() throws Exception {
+    Curl.Result r = Curl.sha256(240, "--proxy", chacha.httpProxyUrl(), url(GIB));
+    assertEquals(0, r.exit(), r.stderr());
+    assertEquals(TestOrigin.sha256Of(GIB), r.stdout());
+  }
+
+  @Test
+  void otherCombinationsArriveIntact() throws Exception {
+    long n = 64L << 20;
+    String expected = TestOrigin.sha256Of(n);
+    for (TtHarness h : new TtHarness[] {aes, chacha}) {
+      assertEquals(expected, Curl.sha256(60, "--proxy", h.httpProxyUrl(), url(n)).stdout());
+      assertEquals(expected, Curl.sha256(60, "-x", h.socksUrl(), url(n)).stdout());
+      // HTTP CONNECT tunnel (curl -p) and SOCKS5 with a local name lookup (IPv4 target)
+      assertEquals(expected, Curl.sha256(60, "-p", "--proxy", h.httpProxyUrl(), url(n)).stdout());
+      assertEquals(expected, Curl.sha256(60, "--socks5", "127.0.0.1:" + h.proxyPort, url(n)).stdout());
+    }
+  }
+
+  @Test
+  void socks5TargetsOfEveryAddressType() throws Exception {
+    String v4 = "http://127.0.0.1:" + origin.port() + "/hello";
+    String v6 = "http://[::1]:" + origin6.port() + "/hello";
+    String name = "http://localhost:" + origin.port() + "/hello";
+    String proxy = "127.0.0.1:" + aes.proxyPort;
+    assertEquals("hello from 127.0.0.1:" + origin.port(), Curl.run(20, "--socks5", proxy, v4).stdout());
+    assertEquals("hello from [::1]:" + origin6.port(), Curl.run(20, "--socks5", proxy, v6).stdout());
+    // socks5h: the name travels to the server, which resolves it
+    Curl.Result byName = Curl.run(20, "--socks5-hostname", proxy, name);
+    assertEquals(0, byName.exit(), byName.stderr());
+    assertEquals("hello from localhost:" + origin.port(), byName.stdout());
+  }
+
+  @Test
+  void httpProxyKeepsTheConnectionAliveAndSwitchesHosts() throws Exception {
+    TestOrigin other = new TestOrigin("127.0.0.1");
+    try {
+      int before = origin.connections.get();
+      String a = "http://127.0.0.1:" + origin.port() + "/hello";
+      String b = "http://127.0.0.1:" + other.port() + "/hello";
+      Curl.Result r = Curl.run(30, "-v", "--proxy", chacha.httpProxyUrl(), a, a, b, a);
+      assertEquals(0, r.exit(), r.stderr());
+      assertEquals(String.join("\n", "hello from 127.0.0.1:" + origin.port(), "hello from 127.0.0.1:" + origin.port(),
+          "hello from 127.0.0.1:" + other.port(), "hello from 127.0.0.1:" + origin.port()), r.stdout());
+      // curl keeps one proxy connection for all four requests
+      assertTrue(r.stderr().contains("Re-using existing connection"), r.stderr());
+      assertEquals(1, r.stderr().lines().filter(l -> l.contains("Connected to 127.0.0.1")).count(), r.stderr());
+      // the first two requests shared one origin connection; the switch back needed a new one
+      assertEquals(2, origin.connections.get() - before);
+      assertEquals(1, other.connections.get());
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void refusedTargetsAreReportedAsTheProtocolSays() throws Exception {
+    int closed = TtHarness.freePort();
+    Curl.Result http = Curl.run(20, "-o", "/dev/null", "-w", "%{http_code}", "--proxy", aes.httpProxyUrl(),
+        "http://127.0.0.1:" + closed + "/");
+    assertEquals("502", http.stdout(), http.stderr());
+    Curl.Result socks = Curl.run(20, "-x", aes.socksUrl(), "http://127.0.0.1:" + closed + "/");
+    assertNotEquals(0, socks.exit());
+  }
+}

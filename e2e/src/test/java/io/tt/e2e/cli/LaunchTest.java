@@ -1,0 +1,162 @@
+package io.tt.e2e.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The commands a user types: bin/tt server|client|demo and java -jar ... -conf, as real processes, curl through. */
+@Timeout(180)
+class LaunchTest {
+
+  static HttpServer origin;
+  static String hello;
+
+  @BeforeAll
+  static void origin() throws Exception {
+    Assumptions.assumeTrue(Files.isRegularFile(Processes.SERVER_JAR) && Files.isRegularFile(Processes.CLIENT_JAR),
+        "fat jars not built (run mvn verify from the top directory)");
+    Assumptions.assumeTrue(new File("/usr/bin/curl").canExecute(), "curl is not installed");
+    origin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    hello = "hello through TT " + ThreadLocalRandom.current().nextLong();
+    origin.createContext("/", ex -> {
+      byte[] b = hello.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    origin.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (origin != null) {
+      origin.stop(0);
+    }
+  }
+
+  static String originUrl() {
+    return "http://127.0.0.1:" + origin.getAddress().getPort() + "/";
+  }
+
+  static String range() {
+    int base = 10000 + ThreadLocalRandom.current().nextInt(22000); // below the ephemeral ports
+    return base + "-" + (base + 99);
+  }
+
+  static String curl(String... proxyArgs) throws Exception {
+    String[] cmd = new String[proxyArgs.length + 4];
+    cmd[0] = "curl";
+    cmd[1] = "-sS";
+    cmd[2] = "--max-time";
+    cmd[3] = "20";
+    System.arraycopy(proxyArgs, 0, cmd, 4, proxyArgs.length);
+    Processes.Done d = Processes.run(Map.of(), 30, cmd);
+    assertEquals(0, d.code(), d.err());
+    return d.out();
+  }
+
+  @Test
+  void binTtServerAndClient(@TempDir Path dir) throws Exception {
+    String range = range();
+    int proxy = Processes.freePort();
+    Map<String, String> env = Map.of("TT_KEY", "e2e-bin-tt-key");
+    try (Processes ps = new Processes()) {
+      File slog = dir.resolve("server.log").toFile();
+      File clog = dir.resolve("client.log").toFile();
+      // Verbose on both sides: even the chattiest logs must not show the key or the traffic.
+      Process s = ps.start(env, slog, Processes.BIN_TT.toString(), "server", "-v", "-l", "127.0.0.1", "-r", range);
+      Process c = ps.start(env, clog, Processes.BIN_TT.toString(), "client", "-v", "-s", "127.0.0.1", "-r", range,
+          "-l", "127.0.0.1:" + proxy);
+      Processes.awaitListening(proxy, c, clog);
+      assertEquals(hello, curl("--socks5-hostname", "127.0.0.1:" + proxy, originUrl()));
+      assertEquals(hello, curl("--proxy", "http://127.0.0.1:" + proxy, originUrl()));
+      assertTrue(s.isAlive());
+      String serverLog = Files.readString(slog.toPath());
+      String clientLog = Files.readString(clog.toPath());
+      assertTrue(serverLog.matches("(?s).*port \\d+ is open now .*next jump at .*"), serverLog);
+      assertTrue(clientLog.matches("(?s).*server port \\d+ now .*next jump at .*"), clientLog);
+      assertFalse((serverLog + clientLog).contains("e2e-bin-tt-key"), "the key is never logged");
+      assertFalse((serverLog + clientLog).contains(hello), "the traffic is never logged");
+      assertTrue(serverLog.contains("tunnel on port"), "verbose logging was on: " + serverLog);
+    }
+  }
+
+  @Test
+  void fatJarsWithConfFiles(@TempDir Path dir) throws Exception {
+    String range = range();
+    int proxy = Processes.freePort();
+    Path server = dir.resolve("server.json");
+    Path client = dir.resolve("client.json");
+    Path key = dir.resolve("key");
+    Files.writeString(key, "e2e-conf-key\n");
+    Files.writeString(server, "{\"key-file\": \"" + key + "\", \"listen\": \"127.0.0.1\", \"port-range\": \"" + range
+        + "\", \"methods\": [\"aes-256-gcm\", \"chacha20-poly1305\"]}");
+    Files.writeString(client, "{\"key-file\": \"" + key + "\", \"server\": \"127.0.0.1\", \"port-range\": \"" + range
+        + "\", \"methods\": \"aes-256-gcm\", \"listen\": \"127.0.0.1:" + proxy + "\"}");
+    try (Processes ps = new Processes()) {
+      File slog = dir.resolve("server.log").toFile();
+      File clog = dir.resolve("client.log").toFile();
+      ps.start(Map.of(), slog, Processes.java(), "-jar", Processes.SERVER_JAR.toString(), "-conf", server.toString());
+      Process c = ps.start(Map.of(), clog, Processes.java(), "-jar", Processes.CLIENT_JAR.toString(), "-conf", client.toString());
+      Processes.awaitListening(proxy, c, clog);
+      assertEquals(hello, curl("-x", "socks5h://127.0.0.1:" + proxy, originUrl()));
+    }
+  }
+
+  @Test
+  void badInvocationsExitWithCodeTwoAndOneLine(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"key\": ");
+    String[][] cases = {
+        {Processes.BIN_TT.toString(), "server", "--no-such-option"},
+        {Processes.BIN_TT.toString(), "client", "-k", "x"},
+        {Processes.BIN_TT.toString(), "server", "-k", "x", "-r", "70000-80000"},
+        {Processes.java(), "-jar", Processes.SERVER_JAR.toString(), "-conf", bad.toString()},
+        {Processes.java(), "-jar", Processes.CLIENT_JAR.toString(), "-conf", bad.toString()},
+    };
+    for (String[] cmd : cases) {
+      Processes.Done d = Processes.run(Map.of(), 30, cmd);
+      assertEquals(2, d.code(), String.join(" ", cmd) + ": " + d.err());
+      assertEquals(1, d.err().lines().count(), String.join(" ", cmd) + ": " + d.err());
+      assertTrue(d.err().contains("error:"), d.err());
+    }
+    Processes.Done help = Processes.run(Map.of(), 30, Processes.BIN_TT.toString(), "client", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("--server <server>") && help.out().contains("[default: 127.0.0.1:1080]"), help.out());
+  }
+
+  /** The README's first command: `bin/tt demo` runs both sides on embedded defaults and says how to use them. */
+  @Test
+  void demo(@TempDir Path dir) throws Exception {
+    int proxy = Processes.freePort();
+    File log = dir.resolve("demo.log").toFile();
+    try (Processes ps = new Processes()) {
+      Process demo = ps.start(Map.of("TT_DEMO_PROXY", "127.0.0.1:" + proxy, "TT_DEMO_PORT_RANGE", range()), log,
+          Processes.BIN_TT.toString(), "demo");
+      Processes.awaitListening(proxy, demo, log);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!Files.readString(log.toPath()).contains("curl -x socks5h://127.0.0.1:" + proxy) && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(Files.readString(log.toPath()).contains("curl -x socks5h://127.0.0.1:" + proxy), Files.readString(log.toPath()));
+      assertEquals(hello, curl("-x", "socks5h://127.0.0.1:" + proxy, originUrl()));
+    }
+  }
+}
