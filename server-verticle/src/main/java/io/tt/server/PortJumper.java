@@ -46,6 +46,9 @@ final class PortJumper {
   private final ServerStats stats;
   private final Map<Integer, NetServer> bound = new HashMap<>();
   private long timerId = -1;
+  /** A bind failed (the port busy): try again soon rather than at the next slot. */
+  private long retryTimerId = -1;
+  static final long BIND_RETRY_MILLIS = 2000;
   private long lastSlot = Long.MIN_VALUE;
   private boolean stopped;
 
@@ -111,7 +114,14 @@ final class PortJumper {
     return server.listen(port, host).<Void>mapEmpty().recover(err -> {
       bound.remove(port, server);
       if (logs) {
-        LOG.log(Level.WARNING, "cannot listen on " + host + ":" + port + ", will retry next slot: " + err.getMessage());
+        LOG.log(Level.WARNING, "cannot listen on " + host + ":" + port + " (" + err.getMessage() + "); retrying in "
+            + BIND_RETRY_MILLIS / 1000 + " s");
+      }
+      if (retryTimerId < 0 && !stopped) {
+        retryTimerId = vertx.setTimer(BIND_RETRY_MILLIS, t -> {
+          retryTimerId = -1;
+          resync();
+        });
       }
       return Future.succeededFuture();
     });
@@ -138,5 +148,6 @@ final class PortJumper {
   void stop() {
     stopped = true;
     vertx.cancelTimer(timerId);
+    vertx.cancelTimer(retryTimerId);
   }
 }

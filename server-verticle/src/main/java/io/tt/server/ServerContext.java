@@ -4,7 +4,6 @@ import io.tt.common.config.ServerConfig;
 import io.tt.common.schedule.SlotClock;
 import io.tt.common.wire.ReplayFilter;
 import io.tt.server.fakesite.Fallback;
-import io.tt.server.tun.TunPorts;
 import io.tt.server.tun.TunStreamAcceptor;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +31,7 @@ public final class ServerContext {
   public ServerContext(ServerConfig config, ServerKeys keys, SlotClock clock, ReplayFilter replayFilter,
                        Fallback rejected) {
     this.config = config;
-    this.keys = TunPorts.forConfig(config, keys);
+    this.keys = keys;
     this.clock = clock;
     this.replayFilter = replayFilter;
     this.rejected = rejected;
@@ -67,7 +66,7 @@ public final class ServerContext {
 
   /** Puts new keys and schedules in force (a live config change); the caller then resyncs the ports. */
   public void keys(ServerKeys keys) {
-    this.keys = TunPorts.forConfig(config, keys);
+    this.keys = keys;
   }
 
   public SlotClock clock() {
@@ -85,15 +84,6 @@ public final class ServerContext {
 
   public ServerStats stats() {
     return stats;
-  }
-
-  /** Where authenticated TUN_STREAM connections go; null unless TUN mode is running. */
-  public TunStreamAcceptor tunStreams() {
-    return tunStreams;
-  }
-
-  public void tunStreams(TunStreamAcceptor acceptor) {
-    this.tunStreams = acceptor;
   }
 
   void register(TunnelListenerVerticle l) {
@@ -114,6 +104,15 @@ public final class ServerContext {
     java.util.Set<Integer> all = new java.util.TreeSet<>();
     listeners.forEach(l -> all.addAll(l.boundPorts()));
     return all;
+  }
+
+  /** Where authenticated TUN_STREAM connections go; null unless TUN mode is running. */
+  public TunStreamAcceptor tunStreams() {
+    return tunStreams;
+  }
+
+  public void tunStreams(TunStreamAcceptor acceptor) {
+    this.tunStreams = acceptor;
   }
 
   /** 0 for the first listener instance, which alone logs the port schedule. */

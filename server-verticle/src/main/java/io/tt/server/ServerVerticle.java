@@ -15,6 +15,7 @@ import io.tt.server.fleet.FleetSync;
 import io.tt.server.fleet.LocalFleetStore;
 import io.tt.server.metrics.MetricsEndpoint;
 import io.tt.server.metrics.TtMeters;
+import io.tt.server.tun.TunPorts;
 import io.tt.server.tun.TunServerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -59,7 +60,7 @@ public final class ServerVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     Fallback fallback = Fallbacks.create(vertx, cfg.fallback() == null ? null : cfg.fallback().toString());
-    return vertx.executeBlocking(() -> ServerKeys.derive(cfg.tunnel())).compose(keys -> {
+    return vertx.executeBlocking(() -> TunPorts.forConfig(cfg, ServerKeys.derive(cfg.tunnel()))).compose(keys -> {
       long retention = 2L * cfg.tunnel().windowSeconds() * 1000L;
       context = new ServerContext(cfg, keys, clock, new LocalReplayFilter(retention, cfg.replayCapacity()), fallback);
       String member = "local";

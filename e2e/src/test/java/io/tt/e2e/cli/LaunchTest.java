@@ -82,6 +82,7 @@ class LaunchTest {
       File clog = dir.resolve("client.log").toFile();
       // Verbose on both sides: even the chattiest logs must not show the key or the traffic.
       Process s = ps.start(env, slog, Processes.BIN_TT.toString(), "server", "-v", "-l", "127.0.0.1", "-r", range);
+      Processes.awaitLog(slog, "TT server listening", s);
       Process c = ps.start(env, clog, Processes.BIN_TT.toString(), "client", "-v", "-s", "127.0.0.1", "-r", range,
           "-l", "127.0.0.1:" + proxy);
       Processes.awaitListening(proxy, c, clog);
@@ -113,7 +114,8 @@ class LaunchTest {
     try (Processes ps = new Processes()) {
       File slog = dir.resolve("server.log").toFile();
       File clog = dir.resolve("client.log").toFile();
-      ps.start(Map.of(), slog, Processes.java(), "-jar", Processes.SERVER_JAR.toString(), "-conf", server.toString());
+      Process s = ps.start(Map.of(), slog, Processes.java(), "-jar", Processes.SERVER_JAR.toString(), "-conf", server.toString());
+      Processes.awaitLog(slog, "TT server listening", s);
       Process c = ps.start(Map.of(), clog, Processes.java(), "-jar", Processes.CLIENT_JAR.toString(), "-conf", client.toString());
       Processes.awaitListening(proxy, c, clog);
       assertEquals(hello, curl("-x", "socks5h://127.0.0.1:" + proxy, originUrl()));

@@ -77,6 +77,20 @@ final class Processes implements AutoCloseable {
     throw new AssertionError("nothing listens on " + port + ": " + Files.readString(log.toPath()));
   }
 
+  /** Waits until the process's log shows {@code text} (bounded). */
+  static void awaitLog(File log, String text, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.readString(log.toPath()).contains(text)) {
+      if (!p.isAlive()) {
+        throw new AssertionError("process exited " + p.exitValue() + ": " + Files.readString(log.toPath()));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no '" + text + "' in " + Files.readString(log.toPath()));
+      }
+      Thread.sleep(100);
+    }
+  }
+
   @Override
   public void close() throws Exception {
     for (Process p : started) {

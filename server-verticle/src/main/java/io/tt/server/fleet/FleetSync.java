@@ -160,7 +160,8 @@ public final class FleetSync {
     retiring.keySet().forEach(k -> accepted.add(new Secret(k)));
     int window = ctx.config().tunnel().windowSeconds() - ctx.config().tunnel().slotSeconds() + f.slotSeconds();
     io.tt.common.schedule.PortRange range = io.tt.common.schedule.PortRange.parse(f.portRange());
-    return vertx.executeBlocking(() -> ServerKeys.derive(accepted, f.methods(), range, f.slotSeconds(), window), false)
+    return vertx.executeBlocking(() -> io.tt.server.tun.TunPorts.forConfig(ctx.config(),
+            ServerKeys.derive(accepted, f.methods(), range, f.slotSeconds(), window)), false)
         .compose(keys -> {
           ctx.keys(keys);
           applied = f;

@@ -20,8 +20,7 @@ public final class TunPorts {
     if (cfg.tun() == null || cfg.tun().portJump()) {
       return keys;
     }
-    return new ServerKeys(keys.accepted(), keys.schedules().stream().map(TunPorts::pinned).toList(),
-        keys.windowMillis());
+    return new ServerKeys(keys.accepted(), keys.schedules().stream().map(TunPorts::pinned).toList(), keys.windowMillis());
   }
 
   /** A schedule over the one-port range {@code start-start}: every slot maps to it. */
