@@ -213,7 +213,12 @@ final class StreamTunnelClient implements TunUplink {
       int len = packet.readableBytes();
       int pad = padding.padFor(len, false);
       ByteBuf out = s.alloc.directBuffer(len + Frames.FRAME_OVERHEAD + pad);
-      s.encoder.encodeFrame(packet, packet.readerIndex(), len, pad, out);
+      try {
+        s.encoder.encodeFrame(packet, packet.readerIndex(), len, pad, out);
+      } catch (RuntimeException e) {
+        out.release();
+        throw e;
+      }
       s.chctx.write(out, s.chctx.voidPromise());
       stats.packetsUp.increment();
       if (!s.flushScheduled) {

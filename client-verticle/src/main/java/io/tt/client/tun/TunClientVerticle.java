@@ -122,7 +122,12 @@ public final class TunClientVerticle extends VerticleBase {
       throw why.startsWith("TUN mode") ? e : new TunException("TUN mode: " + why, e);
     }
     try {
-      TunAddressing.forThisOs().configure(dev.name(), tun.address(), null, tun.mtu());
+      TunAddressing addressing = TunAddressing.forThisOs();
+      addressing.configure(dev.name(), tun.address(), null, tun.mtu());
+      if (TunDevices.kindFor(System.getProperty("os.name", "")) == TunDevices.Kind.LINUX_TUN) {
+        // tun's default queue (500) overflows while a busy JVM's reader thread waits for a CPU; 1000 as Ethernet.
+        addressing.run(java.util.List.of("ip", "link", "set", "dev", dev.name(), "txqueuelen", "1000"));
+      }
       return dev;
     } catch (TunException | RuntimeException e) {
       dev.close();

@@ -187,7 +187,12 @@ final class UdpTunnelClient implements TunUplink {
     long now = clock.millis();
     int len = payload == null ? 0 : payload.readableBytes();
     ByteBuf out = alloc.directBuffer(UdpDatagram.length(len, pad));
-    sealer.seal(type, now / 1000, payload, pad, p.port(), out);
+    try {
+      sealer.seal(type, now / 1000, payload, pad, p.port(), out);
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
+    }
     ch.write(new DatagramPacket(out, p.to()), ch.voidPromise());
     flusher.needsFlush(ch);
     lastSentMillis = now;

@@ -136,7 +136,9 @@ abstract class TunModeE2ETest {
     System.out.printf("TUN over %s: iperf3 UDP 50 Mbit/s offered: %.1f Mbit/s, %.2f%% lost%n", proto(), bps / 1e6,
         lost);
     assertTrue(sum.getLong("packets") > 1000, "iperf3 UDP packets: " + sum);
-    assertTrue(lost < 5.0, "iperf3 UDP loss through the tunnel: " + sum);
+    // A working tunnel loses next to nothing here; a CI machine busy with other builds can starve the two JVMs
+    // for a moment, hence the margin. A broken path loses far more (or everything).
+    assertTrue(lost < 10.0, "iperf3 UDP loss through the tunnel: " + sum);
   }
 
   /** Traffic keeps flowing while the server port jumps several times under it. */

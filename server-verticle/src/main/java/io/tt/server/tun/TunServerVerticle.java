@@ -74,10 +74,10 @@ public final class TunServerVerticle extends VerticleBase {
       if (tun.proto() == TunConfig.Proto.UDP) {
         udp = vertx.executeBlocking(() -> InetAddress.getByName(cfg.listenHost())).compose(host -> {
           int max = UdpDatagram.maxLengthFor(tun.mtu());
-          sessions = new UdpServerSessions(server, new UdpKeyring(ctx.keys().accepted()), ctx.clock(),
-              cfg.tunnel().windowSeconds(), cfg.tunnel().padding(), max, max + 1024,
+          sessions = new UdpServerSessions(server, ctx, cfg.tunnel().padding(), max, max + 1024,
               new UdpFlusher(context.nettyEventLoop()), PooledByteBufAllocator.DEFAULT);
-          ports = new UdpServerPorts(context, ctx.keys().schedules(), ctx.clock(), host, max + 1024 + 1, sessions);
+          ports = new UdpServerPorts(context, () -> ctx.keys().schedules(), ctx.clock(), host, max + 1024 + 1,
+              sessions);
           return ports.start();
         });
       }
@@ -100,7 +100,12 @@ public final class TunServerVerticle extends VerticleBase {
       throw why.startsWith("TUN mode") ? e : new TunException("TUN mode: " + why, e);
     }
     try {
-      TunAddressing.forThisOs().configure(dev.name(), tun.address(), null, tun.mtu());
+      TunAddressing addressing = TunAddressing.forThisOs();
+      addressing.configure(dev.name(), tun.address(), null, tun.mtu());
+      if (TunDevices.kindFor(System.getProperty("os.name", "")) == TunDevices.Kind.LINUX_TUN) {
+        // tun's default queue (500) overflows while a busy JVM's reader thread waits for a CPU; 1000 as Ethernet.
+        addressing.run(java.util.List.of("ip", "link", "set", "dev", dev.name(), "txqueuelen", "1000"));
+      }
       return dev;
     } catch (TunException | RuntimeException e) {
       dev.close();

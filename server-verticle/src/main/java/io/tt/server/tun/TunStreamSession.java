@@ -160,7 +160,12 @@ final class TunStreamSession implements TunPeer {
         int len = p.readableBytes();
         int pad = settings.padding().padFor(len, firstFrame);
         ByteBuf out = alloc.directBuffer(len + Frames.FRAME_OVERHEAD + pad);
-        encoder.encodeFrame(p, p.readerIndex(), len, pad, out);
+        try {
+          encoder.encodeFrame(p, p.readerIndex(), len, pad, out);
+        } catch (RuntimeException e) {
+          out.release();
+          throw e;
+        }
         chctx.write(out, chctx.voidPromise());
         wrote = true;
       } finally {

@@ -29,14 +29,39 @@ final class UdpKeyring {
     }
   }
 
+  private final List<AcceptedKey> source;
   private final Entry[] entries;
 
   UdpKeyring(List<AcceptedKey> accepted) {
+    this(accepted, null);
+  }
+
+  /**
+   * For a new key set (a live config change): keys that stay keep their entry, so the sessions made under them
+   * carry on; sessions of a key that left stop opening.
+   */
+  private UdpKeyring(List<AcceptedKey> accepted, UdpKeyring previous) {
     Map<MasterKey, Entry> byKey = new LinkedHashMap<>();
     for (AcceptedKey k : accepted) {
-      byKey.computeIfAbsent(k.key(), Entry::new).methods.add(k.method());
+      byKey.computeIfAbsent(k.key(), mk -> previous == null ? new Entry(mk) : previous.reuse(mk)).methods.add(k.method());
     }
-    entries = byKey.values().toArray(new Entry[0]);
+    this.source = accepted;
+    this.entries = byKey.values().toArray(new Entry[0]);
+  }
+
+  private Entry reuse(MasterKey mk) {
+    for (Entry e : entries) {
+      if (e.master.equals(mk)) {
+        e.methods.clear();
+        return e;
+      }
+    }
+    return new Entry(mk);
+  }
+
+  /** This ring, or a new one if the accepted keys changed. */
+  UdpKeyring follow(List<AcceptedKey> accepted) {
+    return accepted == source ? this : new UdpKeyring(accepted, this);
   }
 
   Entry[] entries() {

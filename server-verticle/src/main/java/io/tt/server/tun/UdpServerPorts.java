@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -31,7 +32,7 @@ final class UdpServerPorts {
   private static final Logger LOG = Logger.getLogger(UdpServerPorts.class.getName());
 
   private final ContextInternal context;
-  private final List<PortSchedule> schedules;
+  private final Supplier<List<PortSchedule>> schedules;
   private final SlotClock clock;
   private final InetAddress host;
   private final int receiveBuffer;
@@ -41,7 +42,7 @@ final class UdpServerPorts {
   private long timer = -1;
   private boolean stopped;
 
-  UdpServerPorts(ContextInternal context, List<PortSchedule> schedules, SlotClock clock, InetAddress host,
+  UdpServerPorts(ContextInternal context, Supplier<List<PortSchedule>> schedules, SlotClock clock, InetAddress host,
                  int receiveBuffer, UdpServerSessions sessions) {
     this.context = context;
     this.schedules = schedules;
@@ -61,10 +62,11 @@ final class UdpServerPorts {
       return Future.succeededFuture();
     }
     long now = clock.millis();
-    PortSchedule first = schedules.get(0);
+    List<PortSchedule> all = schedules.get(); // read at every slot: a live config change takes effect at the next
+    PortSchedule first = all.get(0);
     long slot = first.slotAt(now);
     TreeMap<Integer, Long> want = new TreeMap<>();
-    for (PortSchedule s : schedules) {
+    for (PortSchedule s : all) {
       s.openPorts(slot).forEach((port, until) -> want.merge(port, until, Math::max));
     }
     for (Integer port : new ArrayList<>(bound.keySet())) {

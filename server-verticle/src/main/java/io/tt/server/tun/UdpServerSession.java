@@ -96,7 +96,12 @@ final class UdpServerSession implements TunPeer {
       int pad = Math.min(Math.max(room, 0), owner.padding().padFor(len, false));
       ByteBufAllocator alloc = owner.alloc();
       ByteBuf out = alloc.directBuffer(UdpDatagram.length(len, pad));
-      sealer.seal(UdpDatagram.TYPE_PACKET, owner.nowMillis() / 1000, packet, pad, replyPort, out);
+      try {
+        sealer.seal(UdpDatagram.TYPE_PACKET, owner.nowMillis() / 1000, packet, pad, replyPort, out);
+      } catch (RuntimeException e) {
+        out.release();
+        throw e;
+      }
       ch.write(new DatagramPacket(out, replyTo), ch.voidPromise());
       owner.flusher().needsFlush(ch);
       owner.stats().datagramsOut.increment();

@@ -17,6 +17,7 @@ import io.tt.common.wire.UdpHeaderCipher;
 import io.tt.common.wire.UdpKeys;
 import io.tt.common.wire.UdpOpener;
 import io.tt.common.wire.UdpSealer;
+import io.tt.server.ServerContext;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -36,9 +37,8 @@ final class UdpServerSessions {
   static final int TRIALS_PER_SECOND = 2000;
 
   private final TunServer server;
-  private final UdpKeyring keyring;
+  private final ServerContext ctx;
   private final SlotClock clock;
-  private final int windowSeconds;
   private final Padding padding;
   private final int maxDatagram;
   private final int maxReceive;
@@ -47,13 +47,15 @@ final class UdpServerSessions {
   private final ByteBufAllocator alloc;
   private final LongObjectHashMap<UdpServerSession> byId = new LongObjectHashMap<>();
   private final TrialBudget trials = new TrialBudget(TRIALS_PER_SECOND);
+  private UdpKeyring keyring;
 
-  UdpServerSessions(TunServer server, UdpKeyring keyring, SlotClock clock, int windowSeconds, Padding padding,
-                    int maxDatagram, int maxReceive, UdpFlusher flusher, ByteBufAllocator alloc) {
+  /** Keys, schedules and the timestamp window are read from {@code ctx} as they are now (live config changes). */
+  UdpServerSessions(TunServer server, ServerContext ctx, Padding padding, int maxDatagram, int maxReceive,
+                    UdpFlusher flusher, ByteBufAllocator alloc) {
     this.server = server;
-    this.keyring = keyring;
-    this.clock = clock;
-    this.windowSeconds = windowSeconds;
+    this.ctx = ctx;
+    this.keyring = new UdpKeyring(ctx.keys().accepted());
+    this.clock = ctx.clock();
     this.padding = padding;
     this.maxDatagram = maxDatagram;
     this.maxReceive = maxReceive;
@@ -71,6 +73,7 @@ final class UdpServerSessions {
       return;
     }
     long now = clock.millis();
+    keyring = keyring.follow(ctx.keys().accepted());
     UdpKeyring.Entry[] keys = keyring.entries();
     for (UdpKeyring.Entry k : keys) {
       UdpHeaderCipher h = k.header;
@@ -105,7 +108,7 @@ final class UdpServerSessions {
           plain.release();
           continue;
         }
-        UdpOpener opener = new UdpOpener(m, c2s, windowSeconds, port, aead);
+        UdpOpener opener = new UdpOpener(m, c2s, ctx.keys().windowMillis() / 1000, port, aead);
         UdpOpener.Result r = opener.accept(n, now, plain);
         if (r != UdpOpener.Result.PACKET && r != UdpOpener.Result.KEEPALIVE) {
           stats.drop(dropFor(r)); // e.g. a first datagram replayed after its session ended: stale
@@ -128,7 +131,7 @@ final class UdpServerSessions {
 
   /** Ends the sessions not heard from for twice the timestamp window. */
   void sweep() {
-    long cutoff = clock.millis() - 2000L * windowSeconds;
+    long cutoff = clock.millis() - 2 * ctx.keys().windowMillis();
     List<UdpServerSession> idle = new ArrayList<>();
     for (UdpServerSession s : byId.values()) {
       if (s.lastHeardMillis() < cutoff) {
