@@ -15,7 +15,8 @@ final class UnauthenticatedLimiter {
   private final int total;
   private final int perAddress;
   private final AtomicInteger count = new AtomicInteger();
-  private final ConcurrentHashMap<String, AtomicInteger> byAddress = new ConcurrentHashMap<>();
+  /** Counts per address, changed only inside compute() so an increment never races a removal. */
+  private final ConcurrentHashMap<String, Integer> byAddress = new ConcurrentHashMap<>();
 
   UnauthenticatedLimiter(int total, int perAddress) {
     this.total = total;
@@ -27,9 +28,17 @@ final class UnauthenticatedLimiter {
       count.decrementAndGet();
       return Verdict.TOTAL_LIMIT;
     }
-    AtomicInteger n = byAddress.computeIfAbsent(address, a -> new AtomicInteger());
-    if (n.incrementAndGet() > perAddress) {
-      release(address);
+    boolean[] over = new boolean[1];
+    byAddress.compute(address, (a, n) -> {
+      int next = n == null ? 1 : n + 1;
+      if (next > perAddress) {
+        over[0] = true;
+        return n;
+      }
+      return next;
+    });
+    if (over[0]) {
+      count.decrementAndGet();
       return Verdict.PER_ADDRESS_LIMIT;
     }
     return Verdict.OK;
@@ -37,7 +46,7 @@ final class UnauthenticatedLimiter {
 
   void release(String address) {
     count.decrementAndGet();
-    byAddress.computeIfPresent(address, (a, n) -> n.decrementAndGet() <= 0 ? null : n);
+    byAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
   }
 
   int current() {

@@ -317,7 +317,7 @@ class HostileServerTest {
         one.add(s);
         held.add(s);
       }
-      Probe.Answer over = Probe.read(one.get(69), 3000, System.nanoTime());
+      Probe.Answer over = Probe.read(one.get(69), 5000, System.nanoTime());
       assertTrue(over.closed() && over.bytes().length == 0, "the 70th from one address is closed at once");
       Probe.Answer under = Probe.read(one.get(0), 1000, System.nanoTime());
       assertFalse(under.closed(), "the first from that address waits like any probe");
