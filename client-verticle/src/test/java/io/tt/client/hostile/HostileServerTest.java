@@ -317,10 +317,20 @@ class HostileServerTest {
         one.add(s);
         held.add(s);
       }
-      Probe.Answer over = Probe.read(one.get(69), 5000, System.nanoTime());
-      assertTrue(over.closed() && over.bytes().length == 0, "the 70th from one address is closed at once");
-      Probe.Answer under = Probe.read(one.get(0), 1000, System.nanoTime());
-      assertFalse(under.closed(), "the first from that address waits like any probe");
+      // Two event loops accept in parallel, so which six of the seventy are over the cap is not fixed: count them.
+      // Look within the 3 s handshake deadline, after which the others go to the site (and stay open there).
+      Thread.sleep(500);
+      long start = System.nanoTime();
+      int closed = 0;
+      for (Socket s : one) {
+        Probe.Answer a = Probe.read(s, 15, start);
+        if (a.closed()) {
+          assertEquals(0, a.bytes().length, "closed without a word");
+          closed++;
+        }
+      }
+      assertEquals(70 - 64, closed, "those over the cap of 64 from one address are closed at once (limited: "
+          + h.server.context().stats().limited.sum() + ")");
     } finally {
       for (Socket s : held) {
         s.close();
