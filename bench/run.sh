@@ -32,12 +32,12 @@ CONN_N=${CONN_N:-2000}
 SCALE_NS=${SCALE_NS:-"1000 10000"}
 BENCH_SKIP=${BENCH_SKIP:-}
 KEY=tt-bench-key-$$
-# Ports of this bench only (other tools on the machine may hold the usual ones).
-ORIGIN_PORT=38080
-TT_RANGE_NEW=38100-38199
-TT_RANGE_17=38200-38299
-P_TT_AES_NEW=38011 P_TT_CHA_NEW=38012 P_TT_AES_17=38013 P_TT_CHA_17=38014
-P_SS_SRV_AES=38021 P_SS_SRV_CHA=38022 P_SS_AES=38031 P_SS_CHA=38032
+# Ports of this bench only, below the ephemeral range (32768+) so no outgoing connection takes them.
+ORIGIN_PORT=29080
+TT_RANGE_NEW=29100-29199
+TT_RANGE_17=29200-29299
+P_TT_AES_NEW=29011 P_TT_CHA_NEW=29012 P_TT_AES_17=29013 P_TT_CHA_17=29014
+P_SS_SRV_AES=29021 P_SS_SRV_CHA=29022 P_SS_AES=29031 P_SS_CHA=29032
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 skip() { [[ " $BENCH_SKIP " == *" $1 "* ]]; }
