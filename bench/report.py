@@ -8,7 +8,7 @@ raw, env_md, out = sys.argv[1], sys.argv[2], sys.argv[3]
 vals = defaultdict(list)
 for line in open(raw):
     parts = line.rstrip("\n").split("\t")
-    if len(parts) != 4 or parts[3] == "":
+    if len(parts) != 4 or parts[3] == "" or parts[2] == "0":  # run 0: warm-up
         continue
     try:
         vals[(parts[0], parts[1])].append(float(parts[3]))

@@ -10,8 +10,9 @@ import java.nio.ByteOrder;
 /**
  * AEAD through libsodium ({@link Sodium}): ChaCha20-Poly1305 (IETF, RFC 8439) and, where the CPU has AES-NI and
  * PCLMUL, AES-256-GCM. Direct buffers with a memory address (Netty's pooled direct buffers, the relay's hot path)
- * are sealed and opened in place with no copy and no allocation; anything else (heap or composite buffers: tests,
- * handshakes) goes through a {@link JdkAead} with the same key, which gives the same bytes.
+ * are sealed and opened with no copy and no allocation; small units on heap buffers (the codec's 3-byte frame
+ * headers) go through a scratch area in native memory; anything else (large heap or composite buffers: tests)
+ * goes through a {@link JdkAead} with the same key, which gives the same bytes.
  *
  * <p>Key, nonce and associated data live in one small direct buffer per direction, freed with the instance.
  */
@@ -21,11 +22,14 @@ final class SodiumAead extends Aead {
   private static final int NONCE = 32;
   private static final int AAD = 48;
   private static final int MAX_AAD = 16;
+  /** Room for small seals and opens whose buffers are on the heap (frame headers: 3 + 16 bytes). */
+  private static final int SCRATCH = AAD + MAX_AAD;
+  private static final int SCRATCH_LEN = 128;
 
   private final AeadMethod method;
   private final boolean aes;
   /** Key, nonce and associated data in native memory: the nonce's counter is a plain putLong per frame. */
-  private final ByteBuffer block = ByteBuffer.allocateDirect(AAD + MAX_AAD).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer block = ByteBuffer.allocateDirect(SCRATCH + SCRATCH_LEN).order(ByteOrder.LITTLE_ENDIAN);
   private final long base;
   private final long keyAddr;
   private final long nonceAddr;
@@ -81,21 +85,32 @@ final class SodiumAead extends Aead {
     }
     int outLen = len + zeroPad + TAG;
     dst.ensureWritable(outLen);
-    if (!direct(dst) || (len > 0 && !direct(src))) {
+    int w = dst.writerIndex();
+    boolean directOut = direct(dst);
+    if (!directOut && outLen > SCRATCH_LEN) {
       fallback().seal(counter, src, srcIndex, len, zeroPad, dst);
       return;
     }
-    int w = dst.writerIndex();
-    long out = dst.memoryAddress() + w;
+    long out = directOut ? dst.memoryAddress() + w : base + SCRATCH;
     long in;
-    if (zeroPad == 0) {
-      in = len == 0 ? out : src.memoryAddress() + srcIndex;
+    if (zeroPad == 0 && len > 0 && direct(src)) {
+      in = src.memoryAddress() + srcIndex;
     } else {
-      // The padding follows the payload inside one seal: lay both out in the output and seal in place.
-      if (len > 0) {
-        dst.setBytes(w, src, srcIndex, len);
+      // The plaintext is not contiguous in native memory (padding follows it inside one seal, or it is on the
+      // heap): lay it out where the ciphertext goes and seal in place.
+      if (directOut) {
+        if (len > 0) {
+          dst.setBytes(w, src, srcIndex, len);
+        }
+        dst.setZero(w + len, zeroPad);
+      } else {
+        for (int i = 0; i < len; i++) {
+          block.put(SCRATCH + i, src.getByte(srcIndex + i));
+        }
+        for (int i = 0; i < zeroPad; i++) {
+          block.put(SCRATCH + len + i, (byte) 0);
+        }
       }
-      dst.setZero(w + len, zeroPad);
       in = out;
     }
     long mlen = (long) len + zeroPad;
@@ -107,6 +122,11 @@ final class SodiumAead extends Aead {
     if (rc != 0) {
       throw new IllegalStateException(method + " seal failed");
     }
+    if (!directOut) {
+      for (int i = 0; i < outLen; i++) {
+        dst.setByte(w + i, block.get(SCRATCH + i));
+      }
+    }
     dst.writerIndex(w + outLen);
   }
 
@@ -117,12 +137,22 @@ final class SodiumAead extends Aead {
     }
     int outLen = len - TAG;
     dst.ensureWritable(outLen);
-    if (!direct(dst) || !direct(src)) {
+    boolean directIn = direct(src);
+    boolean directOut = direct(dst);
+    if ((!directIn || !directOut) && len > SCRATCH_LEN) {
       return fallback().open(counter, src, srcIndex, len, dst);
     }
     int w = dst.writerIndex();
-    long in = src.memoryAddress() + srcIndex;
-    long out = dst.memoryAddress() + w;
+    long in;
+    if (directIn) {
+      in = src.memoryAddress() + srcIndex;
+    } else {
+      for (int i = 0; i < len; i++) {
+        block.put(SCRATCH + i, src.getByte(srcIndex + i));
+      }
+      in = base + SCRATCH;
+    }
+    long out = directOut ? dst.memoryAddress() + w : base + SCRATCH; // in place when both are the scratch
     nonce(counter);
     int rc = aes
         ? Sodium.crypto_aead_aes256gcm_decrypt_detached(out, 0, in, outLen, in + outLen, aadAddr, aadLen, nonceAddr, keyAddr)
@@ -130,6 +160,11 @@ final class SodiumAead extends Aead {
             nonceAddr, keyAddr);
     if (rc != 0) {
       return false;
+    }
+    if (!directOut) {
+      for (int i = 0; i < outLen; i++) {
+        dst.setByte(w + i, block.get(SCRATCH + i));
+      }
     }
     dst.writerIndex(w + outLen);
     return true;
