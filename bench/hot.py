@@ -21,6 +21,16 @@ for path in sys.argv[1:]:
     print(f"== {path}: {tot} samples; self time")
     for f, n in selfc.most_common(22):
         print(f"  {100 * n / tot:5.1f}%  {f[:110]}")
+    loop = [(f, n) for f, n in stacks if any("EpollIoHandler" in x for x in f)]
+    comp = sum(n for f, n in stacks if any("CompileBroker" in x for x in f))
+    print(f"   JIT compiler threads {100 * comp / tot:.1f}%, event loops {100 * sum(n for _, n in loop) / tot:.1f}%;"
+          " TT frames in the event loops (inclusive):")
+    inc = collections.Counter()
+    for f, n in loop:
+        for x in set(x for x in f if x.startswith("io/tt/") and "Lambda" not in x):
+            inc[x] += n
+    for f, n in inc.most_common(14):
+        print(f"  {100 * n / tot:5.1f}%  {f[:110]}")
     print("   inclusive (stacks through):")
     for key in KEYS:
         n = sum(c for frames, c in stacks if any(key in f for f in frames))

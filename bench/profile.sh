@@ -3,7 +3,7 @@
 #
 # Runs origin, TT server and TT client (bin/tt, newest JDK) with async-profiler (Maven Central artifact
 # tools.profiler:async-profiler, fetched into ~/.m2 by mvn if missing) and drives them with one workload
-# (default: 6 bulk transfers of 1 GiB after a 1 GiB warm-up; connrate: 5 x 2,000 new connections), then prints
+# (default: 7 bulk transfers of 1 GiB; connrate: 8 x 2,000 new connections), then prints
 # the hottest frames of each side (self time) and writes collapsed stacks and flame graphs to bench/results/profile/.
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -35,7 +35,7 @@ if [ "$work" = bulk ]; then
     curl -s -x socks5h://127.0.0.1:29091 -o /dev/null -w "transfer $i: %{speed_download} B/s\n" http://127.0.0.1:29090/1073741824
   done
 else
-  for i in 0 1 2 3 4; do
+  for i in 0 1 2 3 4 5 6 7; do
     "$java_new/bin/java" -cp bench/target/tt-bench.jar io.tt.bench.LoadClient connrate --proxy 127.0.0.1:29091 \
       --target 127.0.0.1:29090 --n 2000 --size 1024
   done

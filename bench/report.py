@@ -15,7 +15,8 @@ for line in open(raw):
     except ValueError:
         pass
 
-configs = [c for c in ["direct", "tt-aes", "tt-chacha", "tt-aes-j17", "tt-chacha-j17", "ss-aes", "ss-chacha"]
+configs = [c for c in ["direct", "tt-aes", "tt-chacha", "tt-aes-j17", "tt-chacha-j17", "ss-aes", "ss-chacha",
+                       "ss-aes-nagle"]
            if any(k[0] == c for k in vals)]
 scale_ns = sorted({int(m[5:].split("_")[0]) for (_, m) in vals if m.startswith("scale")})
 metrics = [
@@ -24,6 +25,7 @@ metrics = [
     ("conn_rps", "connection rate (req/s)", True),
     ("conn_p50_ms", "request latency p50 (ms)", False),
     ("conn_p99_ms", "request latency p99 (ms)", False),
+    ("conn_failed", "requests failed (of 2,000)", False),
     ("cpu_client_s_gib", "client CPU s per GiB (bulk)", False),
     ("cpu_server_s_gib", "server CPU s per GiB (bulk)", False),
     ("rss_client_after_mib", "client RSS after the runs (MiB)", False),

@@ -37,7 +37,7 @@ ORIGIN_PORT=29080
 TT_RANGE_NEW=29100-29199
 TT_RANGE_17=29200-29299
 P_TT_AES_NEW=29011 P_TT_CHA_NEW=29012 P_TT_AES_17=29013 P_TT_CHA_17=29014
-P_SS_SRV_AES=29021 P_SS_SRV_CHA=29022 P_SS_AES=29031 P_SS_CHA=29032
+P_SS_SRV_AES=29021 P_SS_SRV_CHA=29022 P_SS_AES=29031 P_SS_CHA=29032 P_SS_SRV_NAGLE=29023 P_SS_NAGLE=29033
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 skip() { [[ " $BENCH_SKIP " == *" $1 "* ]]; }
@@ -131,11 +131,14 @@ tt_client() {
   LAST_PID=$!; PIDS+=($LAST_PID)
   wait_port "$3"
 }
-# ss_pair SERVER_PORT LOCAL_PORT METHOD NAME -> SS_SRV_PID, SS_LOC_PID
+# ss_pair SERVER_PORT LOCAL_PORT METHOD NAME [EXTRA] -> SS_SRV_PID, SS_LOC_PID
+# --no-delay (TCP_NODELAY, as TT sets on every socket) unless EXTRA is "nagle": ss-libev's default leaves Nagle
+# on, and then some requests wait for a 40 ms delayed ACK (the ss-aes-nagle row shows it).
 ss_pair() {
-  ss-server -s 127.0.0.1 -p "$1" -k "$KEY" -m "$3" -n "$NOFILE" >"$WORK/$4-server.log" 2>&1 &
+  local nd=(--no-delay); [ "${5:-}" = nagle ] && nd=()
+  ss-server -s 127.0.0.1 -p "$1" -k "$KEY" -m "$3" -n "$NOFILE" "${nd[@]}" >"$WORK/$4-server.log" 2>&1 &
   SS_SRV_PID=$!; PIDS+=($SS_SRV_PID)
-  ss-local -s 127.0.0.1 -p "$1" -b 127.0.0.1 -l "$2" -k "$KEY" -m "$3" -n "$NOFILE" >"$WORK/$4-local.log" 2>&1 &
+  ss-local -s 127.0.0.1 -p "$1" -b 127.0.0.1 -l "$2" -k "$KEY" -m "$3" -n "$NOFILE" "${nd[@]}" >"$WORK/$4-local.log" 2>&1 &
   SS_LOC_PID=$!; PIDS+=($SS_LOC_PID)
   wait_port "$1"; wait_port "$2"
 }
@@ -195,8 +198,10 @@ connrate() {
   local rate p50 p99 failed
   rate=$(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' <<<"$line"); p50=$(sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' <<<"$line")
   p99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$line"); failed=$(sed -n 's/.* failed=\([0-9]*\).*/\1/p' <<<"$line")
-  if [ -z "$rate" ] || [ "${failed:-1}" != 0 ]; then log "$cfg connrate failed: $line $(tail -2 "$WORK/connrate.err")"; record "$cfg" conn_rps "$run" 0; return; fi
+  if [ -z "$rate" ]; then log "$cfg connrate failed: $(tail -2 "$WORK/connrate.err")"; record "$cfg" conn_rps "$run" 0; return; fi
+  [ "${failed:-0}" != 0 ] && log "$cfg connrate: $failed of $CONN_N requests failed: $(head -2 "$WORK/connrate.err")"
   record "$cfg" conn_rps "$run" "$rate"; record "$cfg" conn_p50_ms "$run" "$p50"; record "$cfg" conn_p99_ms "$run" "$p99"
+  record "$cfg" conn_failed "$run" "${failed:-0}"
 }
 
 # ---------------------------------------------------------------- throughput and connection rate
@@ -214,26 +219,33 @@ if ! skip j17; then
 fi
 ss_pair $P_SS_SRV_AES $P_SS_AES aes-256-gcm ss-aes; configs+=("ss-aes|$P_SS_AES|$SS_LOC_PID|$SS_SRV_PID")
 ss_pair $P_SS_SRV_CHA $P_SS_CHA chacha20-ietf-poly1305 ss-chacha; configs+=("ss-chacha|$P_SS_CHA|$SS_LOC_PID|$SS_SRV_PID")
+ss_pair $P_SS_SRV_NAGLE $P_SS_NAGLE aes-256-gcm ss-aes-nagle nagle; configs+=("ss-aes-nagle|$P_SS_NAGLE|$SS_LOC_PID|$SS_SRV_PID")
 configs=("direct|none||" "${configs[@]}")
 
 # TT runs on a JIT: measured cold, the first seconds are C2 compiling on the same 2 cores (about 45% of the CPU
 # in a profile of the first 10,000 connections). Every proxy gets the same warm-up, so all are measured warm.
-log "warm-up of every proxy: 1 GiB, one parallel round, $((CONN_N + 1000)) connections"
+WARM_CONN=${WARM_CONN:-8000}
+log "warm-up of every proxy: 1 GiB, one parallel round, $WARM_CONN connections (ss-libev: 500, it has no JIT)"
 for c in "${configs[@]}"; do
   IFS='|' read -r name port cpid spid <<<"$c"
   [ "$port" = none ] && continue
   curl -s -x "socks5h://127.0.0.1:$port" -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/1073741824" || log "$name warm-up failed"
   parallel "$name" 0 "$port"
   "$JAVA_NEW/bin/java" -cp "$bench_jar" io.tt.bench.LoadClient connrate --proxy "127.0.0.1:$port" \
-    --target 127.0.0.1:$ORIGIN_PORT --n $((CONN_N + 1000)) --size 1024 --warmup 0 >/dev/null 2>&1 || log "$name warm-up connrate failed"
+    --target 127.0.0.1:$ORIGIN_PORT --n "$([[ $name == tt-* ]] && echo "$WARM_CONN" || echo 500)" --size 1024 --warmup 0 \
+    >"$WORK/warm-$name.out" 2>&1 \
+    || log "$name warm-up connrate failed"
+  log "warm-up $name: $(tail -1 "$WORK/warm-$name.out")"
 done
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for run in $(seq 1 "$RUNS"); do
   for c in "${configs[@]}"; do
     IFS='|' read -r name port cpid spid <<<"$c"
     log "run $run/$RUNS: $name"
-    bulk "$name" "$run" "$port" "$cpid" "$spid"
-    parallel "$name" "$run" "$port"
+    if [ "$name" != ss-aes-nagle ]; then
+      bulk "$name" "$run" "$port" "$cpid" "$spid"
+      parallel "$name" "$run" "$port"
+    fi
     connrate "$name" "$run" "$port"
   done
 done
@@ -295,7 +307,7 @@ env_md=$WORK/env.md
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1); kernel $(uname -r)"
   echo "- TT on JDK $(jver "$JAVA_NEW") ($JAVA_NEW)$(skip j17 || echo "; the -j17 rows on JDK $(jver "$JAVA_17")"); JVM flags: bin/tt's defaults$( [ -n "${TT_JAVA_OPTS:-}" ] && echo " + $TT_JAVA_OPTS"); TT options: defaults${TT_EXTRA_OPTS:+ + $TT_EXTRA_OPTS}"
   echo "- TT crypto: $(TT_KEY=x "$JAVA_NEW/bin/java" -cp "$bench_jar" io.tt.bench.CryptoInfo 2>/dev/null || echo '?')"
-  echo "- $(ss-server -h 2>&1 | sed -n 's/^\(shadowsocks-libev [0-9.]*\).*/\1/p' | head -1), $(dpkg-query -W -f='libsodium ${Version}, libmbedcrypto ' libsodium23 2>/dev/null)$(dpkg-query -W -f='${Version}' 'libmbedcrypto*' 2>/dev/null | head -1); fast open: net.ipv4.tcp_fastopen=$(cat /proc/sys/net/ipv4/tcp_fastopen) (client only), ss-libev without --fast-open"
+  echo "- $(ss-server -h 2>&1 | sed -n 's/^\(shadowsocks-libev [0-9.]*\).*/\1/p' | head -1) with --no-delay (TCP_NODELAY, like TT) except the ss-aes-nagle row (its default), $(dpkg-query -W -f='libsodium ${Version}, libmbedcrypto ' libsodium23 2>/dev/null)$(dpkg-query -W -f='${Version}' 'libmbedcrypto*' 2>/dev/null | head -1); fast open: net.ipv4.tcp_fastopen=$(cat /proc/sys/net/ipv4/tcp_fastopen) (client only), ss-libev without --fast-open"
   echo "- $(curl --version | head -1 | cut -d' ' -f1-2); origin: bench's NIO server (sendfile); load client: bench's LoadClient (one thread)"
   echo "- load average before/after the throughput runs: $load_before / $load_after (1/5/15 min; other work on the machine adds noise)"
   echo "- open files limit: $NOFILE (hard); runs: $RUNS; bulk $BULK_BYTES B; parallel $PAR_STREAMS x $PAR_BYTES B; connrate $CONN_N x 1 KiB"

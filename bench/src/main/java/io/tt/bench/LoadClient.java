@@ -105,7 +105,9 @@ public final class LoadClient {
       try {
         oneRequest(proxy, target, get, size, buf);
       } catch (IOException e) {
-        failed++;
+        if (failed++ < 5) {
+          System.err.println("request " + i + " failed after " + (System.nanoTime() - s) / 1_000_000 + " ms: " + e);
+        }
       }
       lat[i] = System.nanoTime() - s;
     }

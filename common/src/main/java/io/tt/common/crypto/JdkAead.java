@@ -29,12 +29,15 @@ final class JdkAead extends Aead {
   private static final byte[] RESET_NONCE = {0, 0, 0, 0, 0, 0, 0, 0, -1, -1, -1, -1};
   /** Largest sealed unit: a frame body (payload, padding, tag); datagrams are smaller. */
   private static final int STAGE = 65535 + 256 + TAG;
-  /** One Cipher per method per thread, created on first use. */
+  /**
+   * One Cipher per method and direction per thread, created on first use. Sealing and opening keep separate ones
+   * so a bulk stream re-inits with the same key each frame (the JDK then skips the AES key expansion).
+   */
   private static final io.netty.util.concurrent.FastThreadLocal<Cipher[]> CIPHERS =
       new io.netty.util.concurrent.FastThreadLocal<>() {
         @Override
         protected Cipher[] initialValue() {
-          return new Cipher[AeadMethod.values().length];
+          return new Cipher[AeadMethod.values().length * 2];
         }
       };
   /** Per thread (a connection stays on its event loop): [0] input, [1] output. */
@@ -56,12 +59,13 @@ final class JdkAead extends Aead {
     this.method = method;
     this.key = new SecretKeySpec(key, method == AeadMethod.AES_256_GCM ? "AES" : "ChaCha20");
     this.aad = aad.clone();
-    cipher(); // fails here, not on the first frame, if the JDK lacks the method
+    cipher(true); // fails here, not on the first frame, if the JDK lacks the method
   }
 
-  private Cipher cipher() {
+  /** The thread's Cipher for this method and direction (sealing and opening keep one each). */
+  private Cipher cipher(boolean seal) {
     Cipher[] ciphers = CIPHERS.get();
-    int i = method.ordinal();
+    int i = method.ordinal() * 2 + (seal ? 0 : 1);
     Cipher c = ciphers[i];
     if (c == null) {
       try {
@@ -91,7 +95,7 @@ final class JdkAead extends Aead {
     int outLen = len + zeroPad + TAG;
     dst.ensureWritable(outLen);
     int w = dst.writerIndex();
-    Cipher cipher = cipher();
+    Cipher cipher = cipher(true);
     try {
       try {
         cipher.init(Cipher.ENCRYPT_MODE, key, spec(counter));
@@ -144,7 +148,7 @@ final class JdkAead extends Aead {
     int outLen = len - TAG;
     dst.ensureWritable(outLen);
     int w = dst.writerIndex();
-    Cipher cipher = cipher();
+    Cipher cipher = cipher(false);
     try {
       try {
         cipher.init(Cipher.DECRYPT_MODE, key, spec(counter));
