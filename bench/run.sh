@@ -94,6 +94,8 @@ cleanup() {
   local p
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  # Keep the processes' logs beside the results (not committed), for a failure that needs explaining.
+  mkdir -p "$OUT/logs-$TS" && cp "$WORK"/*.log "$WORK"/*.out "$WORK"/*.err "$OUT/logs-$TS/" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -183,7 +185,7 @@ parallel() {
   for i in $(seq 1 "$PAR_STREAMS"); do args+=(-o /dev/null "http://127.0.0.1:$ORIGIN_PORT/$PAR_BYTES?s=$i"); done
   t0=$(date +%s.%N)
   got=$(curl -s "${proxy[@]}" --parallel --parallel-immediate --parallel-max "$PAR_STREAMS" -w '%{size_download}\n' \
-    "${args[@]}" | awk '{s += $1} END {print s + 0}') || got=0
+    "${args[@]}" 2>/dev/null | awk '{s += $1} END {print s + 0}') || got=0
   t1=$(date +%s.%N)
   local want=$((PAR_STREAMS * PAR_BYTES))
   if [ "$got" != "$want" ]; then log "$cfg parallel: got $got of $want bytes"; record "$cfg" par_mbs "$run" 0; return; fi
@@ -271,11 +273,11 @@ if ! skip scale; then
         case $cfg in
           tt-aes|tt-chacha)
             m=aes-256-gcm; [ $cfg = tt-chacha ] && m=chacha20-poly1305
-            tt_server "$JAVA_NEW" $TT_RANGE_NEW tt-scale-server; spid=$LAST_PID
-            tt_client "$JAVA_NEW" $TT_RANGE_NEW $P_TT_AES_NEW $m tt-scale-client; cpid=$LAST_PID; port=$P_TT_AES_NEW ;;
+            tt_server "$JAVA_NEW" $TT_RANGE_NEW "scale-$cfg-$n-$run-server"; spid=$LAST_PID
+            tt_client "$JAVA_NEW" $TT_RANGE_NEW $P_TT_AES_NEW $m "scale-$cfg-$n-$run-client"; cpid=$LAST_PID; port=$P_TT_AES_NEW ;;
           ss-aes|ss-chacha)
             m=aes-256-gcm; [ $cfg = ss-chacha ] && m=chacha20-ietf-poly1305
-            ss_pair $P_SS_SRV_AES $P_SS_AES $m ss-scale; spid=$SS_SRV_PID; cpid=$SS_LOC_PID; port=$P_SS_AES ;;
+            ss_pair $P_SS_SRV_AES $P_SS_AES $m "scale-$cfg-$n-$run"; spid=$SS_SRV_PID; cpid=$SS_LOC_PID; port=$P_SS_AES ;;
         esac
         rel=$WORK/release-$cfg-$n-$run
         "$JAVA_NEW/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$bench_jar" io.tt.bench.LoadClient scale \
@@ -293,6 +295,7 @@ if ! skip scale; then
         record "$cfg" "scale${n}_client_rss_mib" "$run" "$(rss_mib "$cpid")"
         [[ $cfg == tt-* ]] && record "$cfg" "scale${n}_server_heap_mib" "$run" "$(heap_mib "$JAVA_NEW" "$spid")"
         log "scale $N $cfg run $run: ${opened:-no open line}; ${used:-no used line}"
+        cp "$WORK/scale.out" "$WORK/scale-$cfg-$n-$run.out"; cp "$WORK/scale.err" "$WORK/scale-$cfg-$n-$run.err"
         touch "$rel"; wait $lp 2>/dev/null || true
         stop_pid "$cpid"; stop_pid "$spid"
         sleep 1
