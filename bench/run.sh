@@ -11,20 +11,21 @@
 #   scale     1,000 and 10,000 tunnels held open through one server, then each used once: all answered?,
 #             server heap (live, after a full GC) and RSS
 #   direct    the same against the origin without a proxy: the ceiling
-# Every figure is the median of RUNS runs (default 3) with its min-max; the runs are interleaved (run 1 of every
+# Every figure is the median of RUNS runs (default 5; scale: SCALE_RUNS, 3) with its min-max; the runs are interleaved (run 1 of every
 # configuration, then run 2, ...) so background load hits all of them alike. Prints the table and writes it to
 # bench/results/ (a .md with the table and the environment, a .tsv with every raw figure).
 #
-# Environment: RUNS, BULK_BYTES, PAR_STREAMS, PAR_BYTES (per stream), CONN_N, SCALE_NS ("1000 10000"),
+# Environment: RUNS, SCALE_RUNS, BULK_BYTES, PAR_STREAMS, PAR_BYTES (per stream), CONN_N, SCALE_NS ("1000 10000"),
 # JAVA_NEW / JAVA_17 (JDK homes), TT_EXTRA_OPTS (extra TT CLI options, e.g. "--frame-size 65535"),
-# BENCH_SKIP ("scale" or "j17" ... to leave parts out). Bounded: about 10-15 minutes on 2 cores.
+# BENCH_SKIP ("scale" or "j17" ... to leave parts out). Bounded: about 15 minutes on 2 cores.
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root"
 
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
+SCALE_RUNS=${SCALE_RUNS:-3}
 BULK_BYTES=${BULK_BYTES:-1073741824}
 PAR_STREAMS=${PAR_STREAMS:-50}
 PAR_BYTES=${PAR_BYTES:-25165824}
@@ -268,7 +269,7 @@ if ! skip scale; then
   for n in $SCALE_NS; do
     N=$n
     [ "$N" -gt "$scale_cap" ] && { log "scale $n: the open-files limit ($NOFILE, hard) allows $scale_cap tunnels per process"; N=$scale_cap; }
-    for run in $(seq 1 "$RUNS"); do
+    for run in $(seq 1 "$SCALE_RUNS"); do
       for cfg in tt-aes tt-chacha ss-aes ss-chacha; do
         case $cfg in
           tt-aes|tt-chacha)
@@ -280,11 +281,17 @@ if ! skip scale; then
             ss_pair $P_SS_SRV_AES $P_SS_AES $m "scale-$cfg-$n-$run"; spid=$SS_SRV_PID; cpid=$SS_LOC_PID; port=$P_SS_AES ;;
         esac
         rel=$WORK/release-$cfg-$n-$run
-        "$JAVA_NEW/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$bench_jar" io.tt.bench.LoadClient scale \
-          --proxy "127.0.0.1:$port" --target 127.0.0.1:$ORIGIN_PORT --n "$N" --size 1024 --window 256 --timeout 150 \
-          --release-file "$rel" >"$WORK/scale.out" 2>"$WORK/scale.err" &
-        lp=$!
-        for _ in $(seq 1 1600); do grep -q '^phase=used' "$WORK/scale.out" && break; kill -0 $lp 2>/dev/null || break; sleep 0.1; done
+        for attempt in 1 2; do
+          "$JAVA_NEW/bin/java" -XX:+UseSerialGC -Xmx512m -cp "$bench_jar" io.tt.bench.LoadClient scale \
+            --proxy "127.0.0.1:$port" --target 127.0.0.1:$ORIGIN_PORT --n "$N" --size 1024 --window 256 --timeout 150 \
+            --release-file "$rel" >"$WORK/scale.out" 2>"$WORK/scale.err" &
+          lp=$!
+          for _ in $(seq 1 1600); do grep -q '^phase=used' "$WORK/scale.out" && break; kill -0 $lp 2>/dev/null || break; sleep 0.1; done
+          grep -q '^phase=' "$WORK/scale.out" && break
+          # The load client ended without a word (seen twice in ~50 runs, exit status logged): once more.
+          wait $lp; log "scale $N $cfg run $run: the load client exited with status $? and no output; attempt $((attempt + 1))"
+          sleep 1
+        done
         used=$(grep '^phase=used' "$WORK/scale.out" || true)
         opened=$(grep '^phase=open' "$WORK/scale.out" || true)
         answered=$(sed -n 's/.* answered=\([0-9]*\).*/\1/p' <<<"$used")
@@ -313,7 +320,7 @@ env_md=$WORK/env.md
   echo "- $(ss-server -h 2>&1 | sed -n 's/^\(shadowsocks-libev [0-9.]*\).*/\1/p' | head -1) with --no-delay (TCP_NODELAY, like TT) except the ss-aes-nagle row (its default), $(dpkg-query -W -f='libsodium ${Version}, libmbedcrypto ' libsodium23 2>/dev/null)$(dpkg-query -W -f='${Version}' 'libmbedcrypto*' 2>/dev/null | head -1); fast open: net.ipv4.tcp_fastopen=$(cat /proc/sys/net/ipv4/tcp_fastopen) (client only), ss-libev without --fast-open"
   echo "- $(curl --version | head -1 | cut -d' ' -f1-2); origin: bench's NIO server (sendfile); load client: bench's LoadClient (one thread)"
   echo "- load average before/after the throughput runs: $load_before / $load_after (1/5/15 min; other work on the machine adds noise)"
-  echo "- open files limit: $NOFILE (hard); runs: $RUNS; bulk $BULK_BYTES B; parallel $PAR_STREAMS x $PAR_BYTES B; connrate $CONN_N x 1 KiB"
+  echo "- open files limit: $NOFILE (hard); runs: $RUNS (scale: $SCALE_RUNS); bulk $BULK_BYTES B; parallel $PAR_STREAMS x $PAR_BYTES B; connrate $CONN_N x 1 KiB"
 } >"$env_md"
 python3 "$here/report.py" "$RAW" "$env_md" "$OUT/$TS.md"
 cp "$OUT/$TS.md" "$OUT/latest.md"
