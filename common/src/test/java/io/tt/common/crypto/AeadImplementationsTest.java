@@ -54,6 +54,7 @@ class AeadImplementationsTest {
     Aead jdk = impl("jdk", m, key, aad);
     Aead jdkDirect = impl("jdk", m, key, aad);
     Aead so = sodium ? impl("sodium", m, key, aad) : null;
+    Aead auto = impl("auto", m, key, aad);
     long counter = 5;
     for (int size : SIZES) {
       for (int pad : PADS) {
@@ -77,11 +78,15 @@ class AeadImplementationsTest {
           assertArrayEquals(expected, bytes(out.skipBytes(1)), "libsodium " + m + " " + size + "+" + pad);
           out.release();
         }
+        out = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+        auto.seal(counter, src, 0, size, pad, out);
+        assertArrayEquals(expected, bytes(out), "default (" + Aeads.implementation(m) + ") " + size + "+" + pad);
+        out.release();
         src.release();
 
         // Open with each implementation (a fresh instance per attempt: the JDK's ChaCha20 refuses to re-init with
         // the key and nonce of its previous init, even to decrypt).
-        for (String which : sodium ? new String[] {"jdk", "sodium"} : new String[] {"jdk"}) {
+        for (String which : sodium ? new String[] {"jdk", "sodium", "auto"} : new String[] {"jdk", "auto"}) {
           ByteBuf sealed = direct(expected, 0);
           ByteBuf opened = PooledByteBufAllocator.DEFAULT.directBuffer(8);
           assertTrue(impl(which, m, key, aad).open(counter, sealed, 0, expected.length, opened), which);
