@@ -4,8 +4,19 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.security.GeneralSecurityException;
 
-/** HKDF-SHA256 (RFC 5869). Runs once per connection, so a fresh Mac is fine here. */
+/**
+ * HKDF-SHA256 (RFC 5869). Runs for every new connection (one or two session keys per side), so the Mac is kept per
+ * thread: Mac.getInstance costs a provider lookup of a few microseconds each time.
+ */
 public final class Hkdf {
+
+  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance("HmacSHA256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  });
 
   private Hkdf() {
   }
@@ -15,7 +26,7 @@ public final class Hkdf {
       throw new IllegalArgumentException("HKDF output too long");
     }
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = MAC.get();
       byte[] saltOrZeros = (salt == null || salt.length == 0) ? new byte[32] : salt;
       mac.init(new SecretKeySpec(saltOrZeros, "HmacSHA256"));
       byte[] prk = mac.doFinal(ikm);

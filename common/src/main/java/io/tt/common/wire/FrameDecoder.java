@@ -80,7 +80,9 @@ public final class FrameDecoder {
       src = in;
     } else {
       if (in.isReadable()) {
-        pending = alloc.buffer(need, need);
+        // Direct: the AEAD reads it in place (libsodium) or stages it once (JDK); a heap buffer would send
+        // libsodium to its JDK fallback when Netty prefers heap buffers (no Unsafe).
+        pending = alloc.directBuffer(need, need);
         pending.writeBytes(in);
       }
       return Result.NEED_MORE;
