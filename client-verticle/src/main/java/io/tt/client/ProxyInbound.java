@@ -31,6 +31,10 @@ final class ProxyInbound {
   private final CoverTraffic cover;
   private long timer;
   private boolean done;
+  /** SOCKS5: the application closed while the tunnel was being dialled. */
+  private boolean clientGone;
+  /** SOCKS5: what the application sent before the server connection was up. */
+  private ByteBuf early;
 
   ProxyInbound(ClientContext ctx, TunnelDialer dialer, Vertx vertx, NetSocket socket, CoverTraffic cover) {
     this.cover = cover;
@@ -77,13 +81,68 @@ final class ProxyInbound {
       socket.messageHandler(null);
       if (c.mode() == HandshakeResult.Connect.Mode.HTTP_FORWARD) {
         new HttpForwardSession(ctx, dialer, socket, c).start();
+      } else if (c.mode() == HandshakeResult.Connect.Mode.SOCKS5) {
+        openOptimistically(c);
       } else {
         openRelay(c);
       }
     }
   }
 
-  /** SOCKS5 and HTTP CONNECT: reply as soon as the tunnel's TCP connection is up, then relay opaque bytes. */
+  /**
+   * SOCKS5: reply success at once, as shadowsocks does, and dial meanwhile; what the application sends before the
+   * server connection is up travels with the hello, in the same segment. A failure to reach any server then shows
+   * as a closed connection rather than a SOCKS5 error code; a refused target always did.
+   */
+  private void openOptimistically(HandshakeResult.Connect c) {
+    socket.writeMessage(c.successReply());
+    early = c.leftover().isReadable() ? c.leftover() : null;
+    socket.messageHandler(msg -> {
+      if (!(msg instanceof ByteBuf in)) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (early == null) {
+        early = in;
+      } else {
+        early = socket.channelHandlerContext().alloc().compositeBuffer().addComponents(true, early, in);
+      }
+      if (early.readableBytes() >= io.tt.common.wire.Frames.MAX_PAYLOAD) {
+        socket.pause(); // enough for the first frames; the rest waits for the relay
+      }
+    });
+    socket.closeHandler(v -> {
+      clientGone = true;
+      if (early != null) {
+        early.release();
+        early = null;
+      }
+    });
+    socket.resume();
+    dialer.dial(ts -> ClientRequest.connect(c.target(), ts), () -> {
+      socket.pause();
+      ByteBuf first = early;
+      early = null;
+      return first;
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.tunnelFailures().increment();
+        LOG.fine(() -> "no tunnel to " + c.target() + ": " + ar.cause().getMessage());
+        socket.close();
+        return;
+      }
+      TunnelDialer.Dialed d = ar.result();
+      if (clientGone) {
+        d.socket().close();
+        return;
+      }
+      ctx.tunnelsOpened().increment();
+      LOG.fine(() -> "tunnel to " + c.target() + " via " + d.server().getHostAddress() + ":" + d.port());
+      startRelay(c, d);
+    });
+  }
+
+  /** HTTP CONNECT: reply once the tunnel's TCP connection is up (a failure can still be a 502), then relay. */
   private void openRelay(HandshakeResult.Connect c) {
     ByteBuf first = c.leftover().isReadable() ? c.leftover() : null;
     dialer.dial(ts -> ClientRequest.connect(c.target(), ts), first).onComplete(ar -> {
@@ -101,13 +160,17 @@ final class ProxyInbound {
       ctx.tunnelsOpened().increment();
       LOG.fine(() -> "tunnel to " + c.target() + " via " + d.server().getHostAddress() + ":" + d.port());
       socket.writeMessage(c.successReply());
-      d.socket().pause();
-      TunnelRelay relay = TunnelRelay.start(socket, d.socket(), d.handshake().encoder(),
-          new ClientResponseOpener(d.handshake(), status -> LOG.fine(() -> "server refused " + c.target() + ": " + status)),
-          (up, down, failed) -> { });
-      if (cover != null) {
-        cover.add(relay);
-      }
+      startRelay(c, d);
     });
+  }
+
+  private void startRelay(HandshakeResult.Connect c, TunnelDialer.Dialed d) {
+    d.socket().pause();
+    TunnelRelay relay = TunnelRelay.start(socket, d.socket(), d.handshake().encoder(),
+        new ClientResponseOpener(d.handshake(), status -> LOG.fine(() -> "server refused " + c.target() + ": " + status)),
+        (up, down, failed) -> { });
+    if (cover != null) {
+      cover.add(relay);
+    }
   }
 }

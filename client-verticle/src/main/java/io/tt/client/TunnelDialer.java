@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -50,6 +51,14 @@ public final class TunnelDialer {
    * @param firstData bytes to send with the request (may be null); consumed and released by the dialer
    */
   public Future<Dialed> dial(LongFunction<ClientRequest> request, ByteBuf firstData) {
+    return dial(request, () -> firstData);
+  }
+
+  /**
+   * @param firstData asked for once, when the connection to the server is up (what the local client sent
+   *     meanwhile goes out with the hello) or has finally failed; may give null; the dialer releases what it gives
+   */
+  public Future<Dialed> dial(LongFunction<ClientRequest> request, Supplier<ByteBuf> firstData) {
     long slot = keys.schedule().slotAt(clock.millis());
     int port = keys.schedule().portFor(slot);
     List<InetAddress> servers = picker.candidates();
@@ -67,9 +76,10 @@ public final class TunnelDialer {
     return promise.future();
   }
 
-  private void tryNext(List<Attempt> attempts, int i, LongFunction<ClientRequest> request, ByteBuf firstData,
-                       Promise<Dialed> promise, Throwable last) {
+  private void tryNext(List<Attempt> attempts, int i, LongFunction<ClientRequest> request,
+                       Supplier<ByteBuf> firstDataLater, Promise<Dialed> promise, Throwable last) {
     if (i >= attempts.size()) {
+      ByteBuf firstData = firstDataLater.get();
       if (firstData != null) {
         firstData.release();
       }
@@ -83,13 +93,14 @@ public final class TunnelDialer {
         if (i < attempts.size() - 1 && !attempts.get(i + 1).address().equals(a.address())) {
           picker.failed(a.address());
         }
-        tryNext(attempts, i + 1, request, firstData, promise, ar.cause());
+        tryNext(attempts, i + 1, request, firstDataLater, promise, ar.cause());
         return;
       }
       picker.succeeded(a.address());
       NetSocketInternal so = (NetSocketInternal) ar.result();
       ClientHandshake hs = new ClientHandshake(keys.key(), keys.method(), a.port(), settings.padding(),
           settings.frameSize(), so.channelHandlerContext().alloc());
+      ByteBuf firstData = firstDataLater.get();
       ByteBuf hello;
       try {
         hello = hs.hello(request.apply(clock.millis() / 1000), firstData);

@@ -98,7 +98,7 @@ final class StreamTunnelClient implements TunUplink {
     if (stopped) {
       return;
     }
-    dialer.dial(ClientRequest::tunStream, null).onComplete(ar -> {
+    dialer.dial(ClientRequest::tunStream, (ByteBuf) null).onComplete(ar -> {
       if (ar.failed()) {
         int n = ++failuresInARow;
         if (Long.bitCount(n) == 1) { // the 1st, 2nd, 4th, 8th... failure in a row, not every one
