@@ -1,5 +1,7 @@
 package io.tt.client.tun;
 
+import io.tt.common.tun.MemoryTun;
+import io.tt.common.tun.Ipv4;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -3,12 +3,10 @@ package io.tt.server.tun;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.tt.common.config.ServerConfig;
 import io.tt.common.config.TunConfig;
-import io.tt.common.tun.TunAddressing;
 import io.tt.common.tun.TunDevice;
-import io.tt.common.tun.TunDevices;
 import io.tt.common.tun.TunException;
-import io.tt.common.tun.TunOptions;
 import io.tt.common.tun.TunReader;
+import io.tt.common.tun.TunSetup;
 import io.tt.common.tun.TunWriter;
 import io.tt.common.wire.UdpDatagram;
 import io.tt.common.wire.UdpFlusher;
@@ -47,7 +45,7 @@ public final class TunServerVerticle extends VerticleBase {
   private long statsTimer = -1;
 
   public TunServerVerticle(ServerContext ctx) {
-    this(ctx, TunServerVerticle::openDevice);
+    this(ctx, tun -> TunSetup.open(tun.address(), tun.mtu()));
   }
 
   TunServerVerticle(ServerContext ctx, DeviceOpener opener) {
@@ -88,29 +86,6 @@ public final class TunServerVerticle extends VerticleBase {
           + (tun.portJump() ? "" : " on port " + cfg.tunnel().portRange().start() + " only")
           + "; forwarding follows the system route table (see docs/TUN.md for ip_forward and NAT)"));
     });
-  }
-
-  /** Opens the device and gives it its address and MTU (blocking: a worker thread). */
-  static TunDevice openDevice(TunConfig tun) throws TunException {
-    TunDevice dev;
-    try {
-      dev = TunDevices.open(new TunOptions(null, tun.mtu()));
-    } catch (TunException e) {
-      String why = String.valueOf(e.getMessage());
-      throw why.startsWith("TUN mode") ? e : new TunException("TUN mode: " + why, e);
-    }
-    try {
-      TunAddressing addressing = TunAddressing.forThisOs();
-      addressing.configure(dev.name(), tun.address(), null, tun.mtu());
-      if (TunDevices.kindFor(System.getProperty("os.name", "")) == TunDevices.Kind.LINUX_TUN) {
-        // tun's default queue (500) overflows while a busy JVM's reader thread waits for a CPU; 1000 as Ethernet.
-        addressing.run(java.util.List.of("ip", "link", "set", "dev", dev.name(), "txqueuelen", "1000"));
-      }
-      return dev;
-    } catch (TunException | RuntimeException e) {
-      dev.close();
-      throw new TunException("TUN mode: cannot configure " + dev.name() + ": " + e.getMessage(), e);
-    }
   }
 
   private void logStats() {

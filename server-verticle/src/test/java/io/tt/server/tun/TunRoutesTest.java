@@ -1,5 +1,6 @@
 package io.tt.server.tun;
 
+import io.tt.common.tun.Ipv4;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;

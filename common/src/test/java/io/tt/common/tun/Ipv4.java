@@ -1,15 +1,15 @@
-package io.tt.client.tun;
+package io.tt.common.tun;
 
 import java.nio.ByteBuffer;
 
 /** Builds IPv4/UDP packets for tests. */
-final class Ipv4 {
+public final class Ipv4 {
 
   private Ipv4() {
   }
 
   /** An IPv4 packet carrying a UDP datagram with {@code payload}; addresses as "a.b.c.d". */
-  static byte[] udp(String src, String dst, int srcPort, int dstPort, byte[] payload) {
+  public static byte[] udp(String src, String dst, int srcPort, int dstPort, byte[] payload) {
     int total = 28 + payload.length;
     ByteBuffer b = ByteBuffer.allocate(total);
     b.put((byte) 0x45).put((byte) 0).putShort((short) total).putShort((short) 1).putShort((short) 0x4000)
@@ -20,13 +20,13 @@ final class Ipv4 {
     return b.array();
   }
 
-  static byte[] addr(String a) {
+  public static byte[] addr(String a) {
     String[] p = a.split("\\.");
     return new byte[] {(byte) Integer.parseInt(p[0]), (byte) Integer.parseInt(p[1]), (byte) Integer.parseInt(p[2]),
         (byte) Integer.parseInt(p[3])};
   }
 
-  static int checksum(byte[] header) {
+  public static int checksum(byte[] header) {
     long sum = 0;
     for (int i = 0; i < 20; i += 2) {
       sum += ((header[i] & 0xff) << 8) | (header[i + 1] & 0xff);

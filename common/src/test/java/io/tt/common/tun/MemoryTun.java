@@ -1,24 +1,21 @@
-package io.tt.client.tun;
+package io.tt.common.tun;
 
 import com.sun.jna.Pointer;
-import io.tt.common.tun.TunClosedException;
-import io.tt.common.tun.TunDevice;
-import io.tt.common.tun.TunException;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.LinkedBlockingQueue;
 
-/** A TUN device in memory: packets offered to {@link #toRead} are read by the server; its writes land in {@link #written}. */
-final class MemoryTun implements TunDevice {
+/** For the TUN tests of every module: a TUN device in memory: packets offered to {@link #toRead} are read by the server; its writes land in {@link #written}. */
+public final class MemoryTun implements TunDevice {
 
   private static final byte[] WAKE = new byte[0];
 
-  final LinkedBlockingQueue<byte[]> toRead = new LinkedBlockingQueue<>();
-  final LinkedBlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
+  public final LinkedBlockingQueue<byte[]> toRead = new LinkedBlockingQueue<>();
+  public final LinkedBlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
   private final int mtu;
   private volatile boolean closed;
 
-  MemoryTun(int mtu) {
+  public MemoryTun(int mtu) {
     this.mtu = mtu;
   }
 
