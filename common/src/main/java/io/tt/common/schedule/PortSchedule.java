@@ -82,6 +82,15 @@ public final class PortSchedule {
     return entry(slot).port();
   }
 
+  /** The ports every schedule (one per accepted key) keeps bound during {@code slot}: the union. */
+  public static TreeMap<Integer, Long> openPorts(java.util.List<PortSchedule> schedules, long slot) {
+    TreeMap<Integer, Long> open = new TreeMap<>();
+    for (PortSchedule s : schedules) {
+      s.openPorts(slot).forEach((port, until) -> open.merge(port, until, Math::max));
+    }
+    return open;
+  }
+
   /**
    * The ports the server keeps bound during {@code slot}, each with the last slot it must stay bound
    * (the latest over all slots that map to it).

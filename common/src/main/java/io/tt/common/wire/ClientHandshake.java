@@ -57,21 +57,9 @@ public final class ClientHandshake {
    * frame, then the rest of {@code data} in further frames. {@code data} is consumed, not released.
    */
   public ByteBuf hello(ClientRequest request, ByteBuf data) {
-    int dataLen = data == null ? 0 : data.readableBytes();
-    ByteBuf payload = alloc.heapBuffer(request.encodedLength() + dataLen);
-    try {
-      request.encode(payload);
-      if (data != null) {
-        payload.writeBytes(data);
-      }
-      ByteBuf out = alloc.buffer(Frames.SALT_LENGTH + encoder.maxEncodedLength(payload.readableBytes()));
-      out.writeBytes(salt);
-      encoder.encode(payload, out);
-      return out;
-    } finally {
-      payload.release();
-    }
+    return OpeningBytes.of(alloc, salt, encoder, request.encodedLength(), request::encode, data);
   }
+
 
   /**
    * Reads the server's salt and first frame from {@code in}; the first frame's data is appended to {@code out}.

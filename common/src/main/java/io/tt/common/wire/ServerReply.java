@@ -26,19 +26,8 @@ public final class ServerReply {
   /** salt || first frame carrying the response head and {@code data} (may be null; consumed, not released). */
   public static ByteBuf hello(ByteBufAllocator alloc, FrameEncoder encoder, byte[] serverSalt, byte[] requestSalt,
                               ReplyStatus status, ByteBuf data) {
-    int dataLen = data == null ? 0 : data.readableBytes();
-    ByteBuf payload = alloc.heapBuffer(ServerResponse.LENGTH + dataLen);
-    try {
-      new ServerResponse(requestSalt, status).encode(payload);
-      if (data != null) {
-        payload.writeBytes(data);
-      }
-      ByteBuf out = alloc.buffer(Frames.SALT_LENGTH + encoder.maxEncodedLength(payload.readableBytes()));
-      out.writeBytes(serverSalt);
-      encoder.encode(payload, out);
-      return out;
-    } finally {
-      payload.release();
-    }
+    return OpeningBytes.of(alloc, serverSalt, encoder, ServerResponse.LENGTH,
+        new ServerResponse(requestSalt, status)::encode, data);
   }
+
 }

@@ -65,10 +65,7 @@ final class UdpServerPorts {
     List<PortSchedule> all = schedules.get(); // read at every slot: a live config change takes effect at the next
     PortSchedule first = all.get(0);
     long slot = first.slotAt(now);
-    TreeMap<Integer, Long> want = new TreeMap<>();
-    for (PortSchedule s : all) {
-      s.openPorts(slot).forEach((port, until) -> want.merge(port, until, Math::max));
-    }
+    TreeMap<Integer, Long> want = PortSchedule.openPorts(all, slot);
     for (Integer port : new ArrayList<>(bound.keySet())) {
       if (!want.containsKey(port)) {
         Channel ch = bound.remove(port);
