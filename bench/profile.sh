@@ -29,7 +29,10 @@ TT_KEY=prof TT_JAVA_OPTS="$(prof server) ${TT_JAVA_OPTS:-}" bin/tt server -l 127
   >/dev/null 2>&1 & spid=$!; pids+=($spid)
 TT_KEY=prof TT_JAVA_OPTS="$(prof client) ${TT_JAVA_OPTS:-}" bin/tt client -s 127.0.0.1 -r 29300-29399 \
   -l 127.0.0.1:29091 -m "$method" ${TT_EXTRA_OPTS:-} >/dev/null 2>&1 & cpid=$!; pids+=($cpid)
-for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/29091) 2>/dev/null && break; sleep 0.2; done
+# Ready when a request goes through the whole chain (the server may still be deriving its key after the client is up).
+for _ in $(seq 1 100); do
+  curl -s -o /dev/null -x socks5h://127.0.0.1:29091 http://127.0.0.1:29090/16 2>/dev/null && break; sleep 0.2
+done
 if [ "$work" = bulk ]; then
   for i in 0 1 2 3 4 5 6; do
     curl -s -x socks5h://127.0.0.1:29091 -o /dev/null -w "transfer $i: %{speed_download} B/s\n" http://127.0.0.1:29090/1073741824
