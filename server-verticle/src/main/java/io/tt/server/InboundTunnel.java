@@ -256,13 +256,20 @@ final class InboundTunnel {
     ctx.stats().tunnelsOpen.increment();
     byte[] serverSalt = new byte[Frames.SALT_LENGTH];
     FrameEncoder enc = newEncoder(serverSalt);
-    socket.writeMessage(ServerReply.hello(alloc, enc, serverSalt, handshake.salt(), ReplyStatus.OK, null));
+    ByteBuf reply = ServerReply.hello(alloc, enc, serverSalt, handshake.salt(), ReplyStatus.OK, null);
     ctx.stats().handshakeTook(System.nanoTime() - acceptedAtNanos);
     ByteBuf first = handshake.firstData();
+    // The client sent data with its hello: the target's answer is what it waits for, and the reply can travel with
+    // it. Without data (HTTP CONNECT: the application waits for the tunnel) the reply goes at once.
+    boolean clientSpoke = first.isReadable() || early != null;
     if (first.isReadable()) {
       target.writeMessage(first);
     } else {
       first.release();
+    }
+    if (!clientSpoke) {
+      socket.writeMessage(reply);
+      reply = null;
     }
     DecoderOpener opener = new DecoderOpener(handshake.decoder());
     relay = TunnelRelay.start(target, socket, enc, opener, (up, down, authFailure) -> {
@@ -272,7 +279,7 @@ final class InboundTunnel {
       ctx.stats().tunnelsOpen.decrement();
       live.remove(this);
       state = State.CLOSED;
-    });
+    }, reply);
     if (early != null) {
       ByteBuf e = early;
       early = null;

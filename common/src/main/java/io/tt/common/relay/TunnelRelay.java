@@ -35,6 +35,8 @@ public final class TunnelRelay {
   /** The last writes each way: a side that ends is closed on the other only after they are on the wire. */
   private Future<Void> lastToTunnel = Future.succeededFuture();
   private Future<Void> lastToPlain = Future.succeededFuture();
+  /** Bytes that must reach the tunnel before its first frame, held back to share a segment with it (or null). */
+  private ByteBuf heldOpening;
 
   private TunnelRelay(NetSocketInternal plain, NetSocketInternal tunnel, FrameEncoder encoder, FrameOpener opener,
                       Listener listener) {
@@ -51,13 +53,28 @@ public final class TunnelRelay {
    */
   public static TunnelRelay start(NetSocketInternal plain, NetSocketInternal tunnel, FrameEncoder encoder,
                                   FrameOpener opener, Listener listener) {
+    return start(plain, tunnel, encoder, opener, listener, null);
+  }
+
+  /**
+   * Starts relaying, and sends {@code opening} (the server's reply) ahead of the first frame from the plain side, in
+   * the same write: one segment and one wake-up of the peer instead of two, as ss-server's first chunk. It goes
+   * alone when the plain side ends first. Only for a peer that needs nothing from the opening to go on (the client
+   * has sent its first data already), since it may wait as long as the plain side is silent.
+   */
+  public static TunnelRelay start(NetSocketInternal plain, NetSocketInternal tunnel, FrameEncoder encoder,
+                                  FrameOpener opener, Listener listener, ByteBuf opening) {
     TunnelRelay r = new TunnelRelay(plain, tunnel, encoder, opener, listener);
+    r.heldOpening = opening;
     plain.messageHandler(r::fromPlain);
     tunnel.messageHandler(r::fromTunnel);
     plain.drainHandler(v -> tunnel.resume());
     tunnel.drainHandler(v -> plain.resume());
     // When one side ends, what was read from it still has to reach the other before that one closes too.
-    plain.closeHandler(v -> r.lastToTunnel.onComplete(x -> r.close()));
+    plain.closeHandler(v -> {
+      r.flushOpening();
+      r.lastToTunnel.onComplete(x -> r.close());
+    });
     tunnel.closeHandler(v -> r.lastToPlain.onComplete(x -> r.close()));
     plain.exceptionHandler(t -> r.close());
     tunnel.exceptionHandler(t -> r.close());
@@ -76,7 +93,14 @@ public final class TunnelRelay {
       in.release();
       return;
     }
-    ByteBuf out = alloc.directBuffer(encoder.maxEncodedLength(n));
+    ByteBuf held = heldOpening;
+    int heldBytes = held == null ? 0 : held.readableBytes();
+    ByteBuf out = alloc.directBuffer(heldBytes + encoder.maxEncodedLength(n));
+    if (held != null) {
+      heldOpening = null;
+      out.writeBytes(held);
+      held.release();
+    }
     try {
       encoder.encode(in, out);
     } finally {
@@ -126,6 +150,15 @@ public final class TunnelRelay {
     }
   }
 
+  /** Sends the held opening on its own (the plain side ended without a byte). */
+  private void flushOpening() {
+    ByteBuf held = heldOpening;
+    if (held != null && !closed) {
+      heldOpening = null;
+      lastToTunnel = tunnel.writeMessage(held);
+    }
+  }
+
   /** Nanoseconds since plain bytes were last sent into the tunnel. */
   public long idleNanos() {
     return System.nanoTime() - lastSendNanos;
@@ -151,6 +184,10 @@ public final class TunnelRelay {
       return;
     }
     closed = true;
+    if (heldOpening != null) {
+      heldOpening.release();
+      heldOpening = null;
+    }
     opener.release();
     plain.close();
     tunnel.close();
