@@ -226,8 +226,9 @@ ss_pair $P_SS_SRV_NAGLE $P_SS_NAGLE aes-256-gcm ss-aes-nagle nagle; configs+=("s
 configs=("direct|none||" "${configs[@]}")
 
 # TT runs on a JIT: measured cold, the first seconds are C2 compiling on the same 2 cores (about 45% of the CPU
-# in a profile of the first 10,000 connections). Every proxy gets the same warm-up, so all are measured warm.
-WARM_CONN=${WARM_CONN:-8000}
+# in a profile of the first 10,000 connections, still 27% on the server after 8,000; none after 20,000: then
+# 1,650-1,750 req/s instead of 1,250-1,550). Every proxy gets the same warm-up, so all are measured warm.
+WARM_CONN=${WARM_CONN:-20000}
 log "warm-up of every proxy: 1 GiB, one parallel round, $WARM_CONN connections (ss-libev: 500, it has no JIT)"
 for c in "${configs[@]}"; do
   IFS='|' read -r name port cpid spid <<<"$c"
