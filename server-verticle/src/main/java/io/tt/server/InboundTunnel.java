@@ -51,6 +51,14 @@ final class InboundTunnel {
   /** The source address while this connection counts as unauthenticated. */
   private volatile String unauthenticatedFrom;
   private NetSocketInternal target;
+  /**
+   * Accepted while its address was over its cap of unauthenticated connections: it may still authenticate with
+   * its first bytes (a client opening many tunnels at once), but gets no fake site and no long wait.
+   */
+  private boolean probation;
+
+  /** How long a connection on probation may take to authenticate (its first segment comes within a round trip). */
+  static final int PROBATION_MILLIS = 2000;
 
   InboundTunnel(ServerContext ctx, Vertx vertx, NetSocket socket, int port, NetClient client, Set<InboundTunnel> live) {
     this.ctx = ctx;
@@ -68,12 +76,13 @@ final class InboundTunnel {
   void start() {
     String from = socket.remoteAddress() == null ? "?" : socket.remoteAddress().hostAddress();
     UnauthenticatedLimiter.Verdict verdict = ctx.unauthenticated().tryAcquire(from);
-    if (verdict != UnauthenticatedLimiter.Verdict.OK) {
+    if (verdict == UnauthenticatedLimiter.Verdict.TOTAL_LIMIT) {
       ctx.stats().limited.increment();
       LOG.fine(() -> "connection refused: " + verdict);
       socket.close();
       return;
     }
+    probation = verdict == UnauthenticatedLimiter.Verdict.PROBATION;
     unauthenticatedFrom = from;
     // Released when it authenticates, or whenever the connection ends (also after a hand-over to the site).
     socket.channelHandlerContext().channel().closeFuture().addListener(f -> releaseUnauthenticated());
@@ -83,7 +92,8 @@ final class InboundTunnel {
     socket.messageHandler(this::onMessage);
     socket.closeHandler(v -> onClosed());
     socket.exceptionHandler(t -> LOG.fine(() -> "tunnel socket error: " + t));
-    deadline = vertx.setTimer(ctx.config().handshakeTimeoutMillis(), t -> onDeadline());
+    int timeout = ctx.config().handshakeTimeoutMillis();
+    deadline = vertx.setTimer(probation ? Math.min(PROBATION_MILLIS, timeout) : timeout, t -> onDeadline());
   }
 
   private void onMessage(Object msg) {
@@ -147,6 +157,15 @@ final class InboundTunnel {
   }
 
   private void reject(ServerHandshake.Rejection why) {
+    if (probation) {
+      // Its address already has its fill of connections at the site: this one is closed without a word.
+      ctx.stats().rejected(why);
+      ctx.stats().limited.increment();
+      LOG.fine(() -> "connection on probation did not authenticate (" + why + "): closed");
+      vertx.cancelTimer(deadline);
+      close();
+      return;
+    }
     vertx.cancelTimer(deadline);
     state = State.REJECTED;
     live.remove(this);
@@ -164,7 +183,7 @@ final class InboundTunnel {
     String from = unauthenticatedFrom;
     if (from != null) {
       unauthenticatedFrom = null;
-      ctx.unauthenticated().release(from);
+      ctx.unauthenticated().release(from, probation);
     }
   }
 

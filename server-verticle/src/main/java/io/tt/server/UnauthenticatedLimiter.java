@@ -7,10 +7,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Caps connections that have not authenticated (still in their handshake, or being served the fake site), in
  * total and per source address, so a flood of probes cannot take the server's memory. Authenticated tunnels do
  * not count. Shared by all event loops.
+ *
+ * <p>One address over its cap is not refused outright: a TT client opening a burst of tunnels (a browser's page,
+ * a download manager) has many connections accepted before their first bytes are read, and each of those
+ * authenticates with its first segment. Such a connection is counted in the total only and goes on probation
+ * (see {@link InboundTunnel}): it may authenticate at once, and is otherwise closed without a word.
  */
 final class UnauthenticatedLimiter {
 
-  enum Verdict { OK, PER_ADDRESS_LIMIT, TOTAL_LIMIT }
+  enum Verdict {
+    OK,
+    /** Over the address's cap: counted in the total only; release with {@code probation = true}. */
+    PROBATION,
+    TOTAL_LIMIT
+  }
 
   private final int total;
   private final int perAddress;
@@ -37,16 +47,14 @@ final class UnauthenticatedLimiter {
       }
       return next;
     });
-    if (over[0]) {
-      count.decrementAndGet();
-      return Verdict.PER_ADDRESS_LIMIT;
-    }
-    return Verdict.OK;
+    return over[0] ? Verdict.PROBATION : Verdict.OK;
   }
 
-  void release(String address) {
+  void release(String address, boolean probation) {
     count.decrementAndGet();
-    byAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    if (!probation) {
+      byAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+    }
   }
 
   int current() {

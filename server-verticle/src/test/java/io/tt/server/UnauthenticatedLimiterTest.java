@@ -16,13 +16,19 @@ class UnauthenticatedLimiterTest {
     for (int i = 0; i < 3; i++) {
       assertEquals(UnauthenticatedLimiter.Verdict.OK, l.tryAcquire("a"));
     }
-    assertEquals(UnauthenticatedLimiter.Verdict.PER_ADDRESS_LIMIT, l.tryAcquire("a"));
+    // Over its address's cap: on probation, counted in the total only.
+    assertEquals(UnauthenticatedLimiter.Verdict.PROBATION, l.tryAcquire("a"));
     assertEquals(UnauthenticatedLimiter.Verdict.OK, l.tryAcquire("b"));
+    assertEquals(UnauthenticatedLimiter.Verdict.TOTAL_LIMIT, l.tryAcquire("c"));
+    l.release("a", true);
     assertEquals(UnauthenticatedLimiter.Verdict.OK, l.tryAcquire("c"));
     assertEquals(UnauthenticatedLimiter.Verdict.TOTAL_LIMIT, l.tryAcquire("d"));
-    l.release("a");
+    l.release("a", false);
     assertEquals(UnauthenticatedLimiter.Verdict.OK, l.tryAcquire("a"));
-    assertEquals(5, l.current());
+    l.release("c", false);
+    assertEquals(UnauthenticatedLimiter.Verdict.PROBATION, l.tryAcquire("a"), "a is at its cap again");
+    l.release("a", true);
+    assertEquals(4, l.current());
   }
 
   /** Acquires and releases from several threads at once never lose a count. */
@@ -47,7 +53,7 @@ class UnauthenticatedLimiterTest {
           if (l.tryAcquire("same") != UnauthenticatedLimiter.Verdict.OK) {
             failures.incrementAndGet();
           }
-          l.release("same");
+          l.release("same", false);
         }
       });
       ts[t].start();
@@ -62,6 +68,6 @@ class UnauthenticatedLimiterTest {
     for (int i = 0; i < threads; i++) {
       assertEquals(UnauthenticatedLimiter.Verdict.OK, l.tryAcquire("same"));
     }
-    assertEquals(UnauthenticatedLimiter.Verdict.PER_ADDRESS_LIMIT, l.tryAcquire("same"));
+    assertEquals(UnauthenticatedLimiter.Verdict.PROBATION, l.tryAcquire("same"));
   }
 }

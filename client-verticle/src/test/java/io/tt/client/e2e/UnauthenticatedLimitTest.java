@@ -71,6 +71,52 @@ class UnauthenticatedLimitTest {
     }
   }
 
+  /**
+   * A client whose address has its fill of unauthenticated connections (a burst of new tunnels is accepted before
+   * any first bytes are read, or probes share its NAT address) still gets its tunnels: they authenticate with
+   * their first segment. What does not authenticate from that address is closed without a word, and a silent
+   * connection soon after.
+   */
+  @Test
+  void overItsAddressCapAClientStillAuthenticates() throws Exception {
+    Curl.assumeInstalled();
+    try (TestOrigin origin = new TestOrigin("127.0.0.1"); TtHarness h = new TtHarness(100, 60, "aes-256-gcm")) {
+      h.serverConfig.put("max-unauthenticated-per-ip", 5);
+      h.startServer(SlotClock.SYSTEM).startClient(SlotClock.SYSTEM);
+      PortSchedule schedule = Schedules.of(h.serverConfig);
+      int port = schedule.portFor(schedule.slotAt(System.currentTimeMillis()));
+      List<Socket> held = new ArrayList<>();
+      try {
+        for (int i = 0; i < 5; i++) {
+          Socket s = probeFrom("127.0.0.1", port);
+          held.add(s);
+          assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read(), "held by the site");
+        }
+        // The TT client connects from 127.0.0.1 too.
+        for (int i = 0; i < 3; i++) {
+          Curl.Result r = Curl.run(20, "-x", h.socksUrl(), "http://127.0.0.1:" + origin.port() + "/hello");
+          assertEquals("hello from 127.0.0.1:" + origin.port(), r.stdout(), r.stderr());
+        }
+        try (Socket probe = probeFrom("127.0.0.1", port)) {
+          assertTrue(closedAtOnce(probe), "a probe over the cap is closed at once");
+        }
+        try (Socket silent = new Socket()) {
+          silent.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+          silent.setSoTimeout(4000);
+          long start = System.nanoTime();
+          assertTrue(closedAtOnce(silent), "a silent connection over the cap is closed");
+          long tookMillis = (System.nanoTime() - start) / 1_000_000;
+          assertTrue(tookMillis < 3000, "closed after the probation (" + tookMillis + " ms), not the 10 s deadline");
+        }
+        assertEquals(2, h.server.context().stats().limited.sum());
+      } finally {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+    }
+  }
+
   /** True if the server closed (FIN or RST) within the socket's timeout; false if it kept the connection open. */
   private static boolean closedAtOnce(Socket s) throws Exception {
     try {

@@ -37,7 +37,7 @@ public final class TtMeters {
     FunctionCounter.builder("tt_handshake_timeouts", s.handshakeTimeouts, a -> a.sum())
         .description("Connections that sent nothing usable before the handshake deadline").register(r);
     FunctionCounter.builder("tt_unauthenticated_limited", s.limited, a -> a.sum())
-        .description("Connections closed at once: too many unauthenticated ones").register(r);
+        .description("Connections closed without a word: too many unauthenticated ones in total or from their address").register(r);
     FunctionCounter.builder("tt_port_jumps", s.portJumps, a -> a.sum()).description("Slot changes").register(r);
     FunctionCounter.builder("tt_cover_frames", s.coverFramesReceived, a -> a.sum())
         .description("Padding-only frames received").register(r);
