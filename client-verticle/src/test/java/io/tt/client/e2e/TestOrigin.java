@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The web server tests pull through the tunnel, on its own Vert.x: {@code GET /bytes/N} answers N deterministic
- * bytes (a 1 MiB random block repeated) with keep-alive, {@code GET /hello} a short text. Counts requests and
+ * bytes (a 1 MiB random block repeated) with keep-alive, {@code GET /paced/N} the same at 4 MiB/s,
+ * {@code GET /hello} a short text. Counts requests and
  * connections so tests can tell keep-alive from new connections.
  */
 public final class TestOrigin implements AutoCloseable {
@@ -44,6 +45,11 @@ public final class TestOrigin implements AutoCloseable {
             HttpServerResponse resp = req.response().putHeader("Content-Length", Long.toString(n))
                 .putHeader("Content-Type", "application/octet-stream");
             send(resp, n);
+          } else if (path.startsWith("/paced/")) {
+            long n = Long.parseLong(path.substring("/paced/".length()));
+            HttpServerResponse resp = req.response().putHeader("Content-Length", Long.toString(n))
+                .putHeader("Content-Type", "application/octet-stream");
+            sendPaced(resp, 0, n);
           } else if (path.equals("/hello")) {
             req.response().end("hello from " + req.authority() + "\n");
           } else {
@@ -66,6 +72,20 @@ public final class TestOrigin implements AutoCloseable {
     long left = remaining;
     resp.drainHandler(v -> send(resp, left));
   }
+
+  /** {@code /paced/N}: the same bytes as {@code /bytes/N}, 64 KiB every 16 ms (4 MiB/s), however fast the reader. */
+  private void sendPaced(HttpServerResponse resp, long sent, long n) {
+    int chunk = (int) Math.min(PACED_CHUNK, n - sent);
+    int offset = (int) (sent % BLOCK); // BLOCK is a multiple of PACED_CHUNK: a chunk never wraps
+    resp.write(BufferInternal.buffer(Unpooled.wrappedBuffer(DATA, offset, chunk)));
+    if (sent + chunk >= n) {
+      resp.end();
+      return;
+    }
+    vertx.setTimer(16, t -> sendPaced(resp, sent + chunk, n));
+  }
+
+  private static final int PACED_CHUNK = 64 * 1024;
 
   public int port() {
     return server.actualPort();
