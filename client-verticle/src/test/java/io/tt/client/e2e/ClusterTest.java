@@ -164,8 +164,9 @@ class ClusterTest {
       long n = 16L << 20;
       CompletableFuture<Curl.Result> transfer = CompletableFuture.supplyAsync(() -> {
         try {
-          return Curl.sha256(60, "--limit-rate", "4M", "-x", "socks5h://127.0.0.1:" + proxy,
-              "http://127.0.0.1:" + origin.port() + "/bytes/" + n);
+          // Paced by the origin (4 MiB/s, about 4 s): still running across the config change.
+          return Curl.sha256(60, "-x", "socks5h://127.0.0.1:" + proxy,
+              "http://127.0.0.1:" + origin.port() + "/paced/" + n);
         } catch (Exception e) {
           throw new RuntimeException(e);
         }

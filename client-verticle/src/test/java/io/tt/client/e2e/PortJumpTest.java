@@ -36,8 +36,9 @@ class PortJumpTest {
     }
   }
 
-  private static String url(long n) {
-    return "http://127.0.0.1:" + origin.port() + "/bytes/" + n;
+  /** n bytes paced by the origin at 4 MiB/s, so a transfer lasts long enough whatever the tunnel's speed. */
+  private static String paced(long n) {
+    return "http://127.0.0.1:" + origin.port() + "/paced/" + n;
   }
 
   private static void waitFor(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
@@ -64,7 +65,8 @@ class PortJumpTest {
       long n = 24L << 20;
       CompletableFuture<Curl.Result> transfer = CompletableFuture.supplyAsync(() -> {
         try {
-          return Curl.sha256(60, "--limit-rate", "4M", "-x", h.socksUrl(), url(n));
+          // Paced by the origin (4 MiB/s, about 6 s): still running while the port expires.
+          return Curl.sha256(60, "-x", h.socksUrl(), paced(n));
         } catch (Exception e) {
           throw new RuntimeException(e);
         }
@@ -106,8 +108,7 @@ class PortJumpTest {
       long jumpsBefore = h.server.context().stats().portJumps.sum();
       long n = 16L << 20;
       // Paced by the origin (4 MiB/s: about 4 s, four 1-second slots); curl's --limit-rate let it through in 1.5 s.
-      Curl.Result r = Curl.sha256(60, "--proxy", h.httpProxyUrl(),
-          "http://127.0.0.1:" + origin.port() + "/paced/" + n);
+      Curl.Result r = Curl.sha256(60, "--proxy", h.httpProxyUrl(), paced(n));
       assertEquals(0, r.exit(), r.stderr());
       assertEquals(TestOrigin.sha256Of(n), r.stdout());
       long jumps = h.server.context().stats().portJumps.sum() - jumpsBefore;
