@@ -510,9 +510,9 @@ final class SiteConnection {
             return;
         }
         if (h == H_CONNECTION) {
-            if (indexOfIgnoreCase(vs, ve, "close") >= 0) {
+            if (HeaderValues.indexOfIgnoreCase(in, vs, ve, "close") >= 0) {
                 connectionType = 1;
-            } else if (indexOfIgnoreCase(vs, ve, "keep-alive") >= 0) {
+            } else if (HeaderValues.indexOfIgnoreCase(in, vs, ve, "keep-alive") >= 0) {
                 connectionType = 2;
             }
         } else if (h == H_UA) {
@@ -548,25 +548,26 @@ final class SiteConnection {
 
     /** ngx_http_process_user_agent: the browser flags nginx keeps (msie padding, keepalive). */
     private void userAgent(int s, int e) {
-        int m = indexOf(s, e, "MSIE ");
+        int m = HeaderValues.indexOf(in, s, e, "MSIE ");
         if (m >= 0 && m + 7 < e) {
             msie = true;
             if (in[m + 6] == '.') {
                 int v = in[m + 5];
                 if (v == '4' || v == '5') {
                     msie6 = true;
-                } else if (v == '6' && indexOf(m + 8, e, "SV1") < 0) {
+                } else if (v == '6' && HeaderValues.indexOf(in, m + 8, e, "SV1") < 0) {
                     msie6 = true;
                 }
             }
         }
-        if (indexOf(s, e, "Opera") >= 0) {
+        if (HeaderValues.indexOf(in, s, e, "Opera") >= 0) {
             opera = true;
             msie = false;
             msie6 = false;
         }
         if (!msie && !opera) {
-            if (indexOf(s, e, "Gecko/") < 0 && indexOf(s, e, "Chrome/") >= 0) {
+            if (HeaderValues.indexOf(in, s, e, "Gecko/") < 0
+                    && HeaderValues.indexOf(in, s, e, "Chrome/") >= 0) {
                 chrome = true;
             }
         }
@@ -579,7 +580,7 @@ final class SiteConnection {
             return;
         }
         if (hv[2 * H_CL] >= 0) {
-            contentLength = atoof(hv[2 * H_CL], hv[2 * H_CL + 1]);
+            contentLength = HeaderValues.atoof(in, hv[2 * H_CL], hv[2 * H_CL + 1]);
             if (contentLength < 0) {
                 special(400); // invalid "Content-Length" header
                 return;
@@ -592,7 +593,7 @@ final class SiteConnection {
             }
             int s = hv[2 * H_TE];
             int e = hv[2 * H_TE + 1];
-            if (e - s == 7 && indexOfIgnoreCase(s, e, "chunked") == s) {
+            if (e - s == 7 && HeaderValues.indexOfIgnoreCase(in, s, e, "chunked") == s) {
                 if (hv[2 * H_CL] >= 0) {
                     special(400); // "Content-Length" and "Transfer-Encoding" at the same time
                     return;
@@ -678,7 +679,7 @@ final class SiteConnection {
             if (hv[2 * H_EXPECT] >= 0 && ps.httpVersion >= NginxParser.VERSION_11) {
                 int s = hv[2 * H_EXPECT];
                 int e = hv[2 * H_EXPECT + 1];
-                if (e - s == 12 && indexOfIgnoreCase(s, e, "100-continue") == s) {
+                if (e - s == 12 && HeaderValues.indexOfIgnoreCase(in, s, e, "100-continue") == s) {
                     write(Buffer.buffer(CONTINUE_100));
                 }
             }
@@ -766,7 +767,8 @@ final class SiteConnection {
                 return;
             }
         }
-        if (hv[2 * H_IF_MATCH] >= 0 && !ifMatch(H_IF_MATCH, res.etag, false)) {
+        if (hv[2 * H_IF_MATCH] >= 0
+                && !HeaderValues.ifMatch(in, hv[2 * H_IF_MATCH], hv[2 * H_IF_MATCH + 1], res.etag, false)) {
             filterFinalize412();
             return;
         }
@@ -776,7 +778,8 @@ final class SiteConnection {
                 long ims = HttpTime.parse(in, hv[2 * H_IMS], hv[2 * H_IMS + 1]);
                 modified = ims != res.mtime; // if_modified_since exact
             }
-            if (!modified && hv[2 * H_INM] >= 0 && !ifMatch(H_INM, res.etag, true)) {
+            if (!modified && hv[2 * H_INM] >= 0
+                    && !HeaderValues.ifMatch(in, hv[2 * H_INM], hv[2 * H_INM + 1], res.etag, true)) {
                 modified = true;
             }
             if (!modified) {
@@ -808,12 +811,12 @@ final class SiteConnection {
         // range filter
         if (hv[2 * H_RANGE] >= 0 && rangeApplies(res)) {
             List<long[]> ranges = new ArrayList<>();
-            int rc = parseRanges(res.body.length, ranges);
-            if (rc == RANGE_NOT_SATISFIABLE) {
+            int rc = HeaderValues.parseRanges(in, hv[2 * H_RANGE] + 6, hv[2 * H_RANGE + 1], res.body.length, ranges);
+            if (rc == HeaderValues.RANGE_NOT_SATISFIABLE) {
                 special(416, "Content-Range: bytes */" + res.body.length);
                 return;
             }
-            if (rc == RANGE_OK) {
+            if (rc == HeaderValues.RANGE_OK) {
                 sendRanges(res, ranges, head);
                 finalizeConnection(false);
                 return;
@@ -834,119 +837,18 @@ final class SiteConnection {
     private boolean rangeApplies(SiteContent.Resource res) {
         int s = hv[2 * H_RANGE];
         int e = hv[2 * H_RANGE + 1];
-        if (e - s < 7 || indexOfIgnoreCase(s, s + 6, "bytes=") != s) {
+        if (e - s < 7 || HeaderValues.indexOfIgnoreCase(in, s, s + 6, "bytes=") != s) {
             return false;
         }
         if (hv[2 * H_IF_RANGE] >= 0) {
             int is = hv[2 * H_IF_RANGE];
             int ie = hv[2 * H_IF_RANGE + 1];
             if (ie - is >= 2 && in[ie - 1] == '"') {
-                return equalsAscii(is, ie, res.etag);
+                return HeaderValues.equalsAscii(in, is, ie, res.etag);
             }
             return HttpTime.parse(in, is, ie) == res.mtime;
         }
         return true;
-    }
-
-    private static final int RANGE_OK = 0;
-    private static final int RANGE_NOT_SATISFIABLE = 1;
-    private static final int RANGE_DECLINED = 2;
-
-    /** Port of ngx_http_range_parse (max_ranges unlimited). */
-    private int parseRanges(long contentLen, List<long[]> out) {
-        int p = hv[2 * H_RANGE] + 6;
-        int end = hv[2 * H_RANGE + 1];
-        long size = 0;
-        long cutoff = Long.MAX_VALUE / 10;
-        long cutlim = Long.MAX_VALUE % 10;
-        for (;;) {
-            long start = 0;
-            long stop = 0;
-            boolean suffix = false;
-            while (at(p, end) == ' ') {
-                p++;
-            }
-            if (at(p, end) != '-') {
-                if (!digit(at(p, end))) {
-                    return RANGE_NOT_SATISFIABLE;
-                }
-                while (digit(at(p, end))) {
-                    int d = at(p, end) - '0';
-                    if (start >= cutoff && (start > cutoff || d > cutlim)) {
-                        return RANGE_NOT_SATISFIABLE;
-                    }
-                    start = start * 10 + d;
-                    p++;
-                }
-                while (at(p, end) == ' ') {
-                    p++;
-                }
-                if (at(p++, end) != '-') {
-                    return RANGE_NOT_SATISFIABLE;
-                }
-                while (at(p, end) == ' ') {
-                    p++;
-                }
-                if (at(p, end) == ',' || at(p, end) == 0) {
-                    stop = contentLen;
-                } else {
-                    stop = -1; // parse the end below
-                }
-            } else {
-                suffix = true;
-                p++;
-                stop = -1;
-            }
-            if (stop == -1) {
-                stop = 0;
-                if (!digit(at(p, end))) {
-                    return RANGE_NOT_SATISFIABLE;
-                }
-                while (digit(at(p, end))) {
-                    int d = at(p, end) - '0';
-                    if (stop >= cutoff && (stop > cutoff || d > cutlim)) {
-                        return RANGE_NOT_SATISFIABLE;
-                    }
-                    stop = stop * 10 + d;
-                    p++;
-                }
-                while (at(p, end) == ' ') {
-                    p++;
-                }
-                if (at(p, end) != ',' && at(p, end) != 0) {
-                    return RANGE_NOT_SATISFIABLE;
-                }
-                if (suffix) {
-                    start = (stop < contentLen) ? contentLen - stop : 0;
-                    stop = contentLen - 1;
-                }
-                if (stop >= contentLen) {
-                    stop = contentLen;
-                } else {
-                    stop++;
-                }
-            }
-            // found:
-            if (start < stop) {
-                out.add(new long[] {start, stop});
-                if (size > Long.MAX_VALUE - (stop - start)) {
-                    return RANGE_NOT_SATISFIABLE;
-                }
-                size += stop - start;
-            } else if (start == 0) {
-                return RANGE_DECLINED;
-            }
-            if (at(p++, end) != ',') {
-                break;
-            }
-        }
-        if (out.isEmpty()) {
-            return RANGE_NOT_SATISFIABLE;
-        }
-        if (size > contentLen) {
-            return RANGE_DECLINED;
-        }
-        return RANGE_OK;
     }
 
     private void sendRanges(SiteContent.Resource res, List<long[]> ranges, boolean head) {
@@ -1091,7 +993,7 @@ final class SiteConnection {
             return false;
         }
         if (!(e - s >= 5 && in[s] == 'g' && in[s + 1] == 'z' && in[s + 2] == 'i' && in[s + 3] == 'p'
-                && in[s + 4] == ',') && !acceptEncodingGzip(s, e)) {
+                && in[s + 4] == ',') && !HeaderValues.acceptEncodingGzip(in, s, e)) {
             return false;
         }
         if (ps.httpVersion < NginxParser.VERSION_11) {
@@ -1102,125 +1004,6 @@ final class SiteConnection {
         }
         gzipOk = 1;
         return true;
-    }
-
-    /** Port of ngx_http_gzip_accept_encoding and ngx_http_gzip_quantity. */
-    private boolean acceptEncodingGzip(int start, int last) {
-        int p;
-        for (;;) {
-            p = indexOfIgnoreCase(start, last, "gzip");
-            if (p < 0) {
-                return false;
-            }
-            if (p == start || in[p - 1] == ',' || in[p - 1] == ' ') {
-                break;
-            }
-            start = p + 4;
-        }
-        p += 4;
-        while (p < last) {
-            switch (in[p++]) {
-                case ',':
-                    return true;
-                case ';':
-                    return quantity(p, last);
-                case ' ':
-                    continue;
-                default:
-                    return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean quantity(int p, int last) {
-        while (p < last) {
-            switch (in[p++]) {
-                case 'q':
-                case 'Q':
-                    if (p + 2 > last || in[p++] != '=') {
-                        return false;
-                    }
-                    return qvalue(p, last) != 0;
-                case ' ':
-                    continue;
-                default:
-                    return false;
-            }
-        }
-        return true;
-    }
-
-    private int qvalue(int p, int last) {
-        int c = in[p++];
-        if (c != '0' && c != '1') {
-            return 0;
-        }
-        int q = (c - '0') * 100;
-        if (p == last) {
-            return q;
-        }
-        c = in[p++];
-        if (c == ',' || c == ' ') {
-            return q;
-        }
-        if (c != '.') {
-            return 0;
-        }
-        int n = 0;
-        while (p < last) {
-            c = in[p++];
-            if (c == ',' || c == ' ') {
-                break;
-            }
-            if (c >= '0' && c <= '9') {
-                q += c - '0';
-                n++;
-                continue;
-            }
-            return 0;
-        }
-        if (q > 100 || n > 3) {
-            return 0;
-        }
-        return q;
-    }
-
-    /** Port of ngx_http_test_if_match on the header's value. */
-    private boolean ifMatch(int h, String etag, boolean weak) {
-        int start = hv[2 * h];
-        int end = hv[2 * h + 1];
-        if (end - start == 1 && in[start] == '*') {
-            return true;
-        }
-        String tag = etag;
-        if (weak && tag.length() > 2 && tag.charAt(0) == 'W' && tag.charAt(1) == '/') {
-            tag = tag.substring(2);
-        }
-        while (start < end) {
-            if (weak && end - start > 2 && in[start] == 'W' && in[start + 1] == '/') {
-                start += 2;
-            }
-            if (tag.length() > end - start) {
-                return false;
-            }
-            if (equalsAscii(start, start + tag.length(), tag)) {
-                start += tag.length();
-                while (start < end && (in[start] == ' ' || in[start] == '\t')) {
-                    start++;
-                }
-                if (start == end || in[start] == ',') {
-                    return true;
-                }
-            }
-            while (start < end && in[start] != ',') {
-                start++;
-            }
-            while (start < end && (in[start] == ' ' || in[start] == '\t' || in[start] == ',')) {
-                start++;
-            }
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ after a response
@@ -1371,79 +1154,6 @@ final class SiteConnection {
     }
 
     // ------------------------------------------------------------------ small helpers
-
-    /** ngx_atoof: digits only, no sign, no overflow; -1 when invalid. */
-    private long atoof(int s, int e) {
-        if (e <= s) {
-            return -1;
-        }
-        long cutoff = Long.MAX_VALUE / 10;
-        long cutlim = Long.MAX_VALUE % 10;
-        long v = 0;
-        for (int i = s; i < e; i++) {
-            int c = in[i];
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            if (v >= cutoff && (v > cutoff || c - '0' > cutlim)) {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
-    }
-
-    private int at(int i, int end) {
-        return i >= 0 && i < end ? in[i] & 0xff : 0;
-    }
-
-    private static boolean digit(int c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private int indexOf(int s, int e, String needle) {
-        int n = needle.length();
-        outer:
-        for (int i = s; i + n <= e; i++) {
-            for (int j = 0; j < n; j++) {
-                if (in[i + j] != needle.charAt(j)) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    private int indexOfIgnoreCase(int s, int e, String lowerNeedle) {
-        int n = lowerNeedle.length();
-        outer:
-        for (int i = s; i + n <= e; i++) {
-            for (int j = 0; j < n; j++) {
-                int c = in[i + j] & 0xff;
-                if (c >= 'A' && c <= 'Z') {
-                    c += 32;
-                }
-                if (c != lowerNeedle.charAt(j)) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
-    private boolean equalsAscii(int s, int e, String v) {
-        if (e - s != v.length()) {
-            return false;
-        }
-        for (int i = 0; i < v.length(); i++) {
-            if (in[s + i] != v.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] r = new byte[a.length + b.length];
