@@ -126,7 +126,7 @@ final class SiteConnection {
     private boolean discardStarted;
     private boolean discardPending;
     private long bodyLeft;
-    private NginxParser.Chunked chunkedBody;
+    private NginxChunked chunkedBody;
     private int gzipOk;
 
     SiteConnection(BuiltInSite site, NetSocket so, ConnLoop loop) {
@@ -432,7 +432,7 @@ final class SiteConnection {
             return;
         }
         if (ps.hostStart >= 0 && ps.hostEnd >= 0) {
-            if (!NginxParser.validHost(in, ps.hostStart, ps.hostEnd)) {
+            if (!NginxUri.validHost(in, ps.hostStart, ps.hostEnd)) {
                 special(400); // "client sent invalid host in request line"
                 return;
             }
@@ -501,7 +501,7 @@ final class SiteConnection {
                 special(400); // duplicate host header
                 return;
             }
-            if (!NginxParser.validHost(in, vs, ve)) {
+            if (!NginxUri.validHost(in, vs, ve)) {
                 special(400); // invalid host header
                 return;
             }
@@ -689,7 +689,7 @@ final class SiteConnection {
         }
         discardStarted = true;
         if (chunked) {
-            chunkedBody = new NginxParser.Chunked();
+            chunkedBody = new NginxChunked();
             int np = chunkedBody.discard(in, rd, wr);
             if (np < 0) {
                 return false;

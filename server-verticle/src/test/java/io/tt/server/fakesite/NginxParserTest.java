@@ -129,33 +129,33 @@ class NginxParserTest {
 
     @Test
     void hosts() {
-        assertTrue(NginxParser.validHost(b("example.com"), 0, 11));
-        assertTrue(NginxParser.validHost(b("example.com."), 0, 12));
-        assertTrue(NginxParser.validHost(b("[::1]:80"), 0, 8));
-        assertFalse(NginxParser.validHost(b("a..b"), 0, 4));
-        assertFalse(NginxParser.validHost(b("a/b"), 0, 3));
-        assertFalse(NginxParser.validHost(b(""), 0, 0));
-        assertFalse(NginxParser.validHost(b(":80"), 0, 3));
-        assertFalse(NginxParser.validHost(b("a b"), 0, 3));
+        assertTrue(NginxUri.validHost(b("example.com"), 0, 11));
+        assertTrue(NginxUri.validHost(b("example.com."), 0, 12));
+        assertTrue(NginxUri.validHost(b("[::1]:80"), 0, 8));
+        assertFalse(NginxUri.validHost(b("a..b"), 0, 4));
+        assertFalse(NginxUri.validHost(b("a/b"), 0, 3));
+        assertFalse(NginxUri.validHost(b(""), 0, 0));
+        assertFalse(NginxUri.validHost(b(":80"), 0, 3));
+        assertFalse(NginxUri.validHost(b("a b"), 0, 3));
     }
 
     @Test
     void chunkedBodies() {
-        NginxParser.Chunked c = new NginxParser.Chunked();
+        NginxChunked c = new NginxChunked();
         byte[] body = b("5\r\nhello\r\n1a;ext=1\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nTrailer: x\r\n\r\nNEXT");
         int p = c.discard(body, 0, body.length);
         assertTrue(c.done);
         assertEquals("NEXT", new String(body, p, body.length - p, StandardCharsets.ISO_8859_1));
         // byte by byte gives the same end
-        NginxParser.Chunked d = new NginxParser.Chunked();
+        NginxChunked d = new NginxChunked();
         int q = 0;
         while (!d.done) {
             q = d.discard(body, q, q + 1);
         }
         assertEquals(p, q);
-        assertEquals(-1, new NginxParser.Chunked().discard(b("zz\r\n"), 0, 4));
-        assertEquals(-1, new NginxParser.Chunked().discard(b("5\r\nhelloX"), 0, 9));
-        assertEquals(-1, new NginxParser.Chunked().discard(b("fffffffffffffffffff\r\n"), 0, 21));
+        assertEquals(-1, new NginxChunked().discard(b("zz\r\n"), 0, 4));
+        assertEquals(-1, new NginxChunked().discard(b("5\r\nhelloX"), 0, 9));
+        assertEquals(-1, new NginxChunked().discard(b("fffffffffffffffffff\r\n"), 0, 21));
     }
 
     @Test
@@ -174,7 +174,7 @@ class NginxParserTest {
                 p.state = 0;
                 p.parseHeaderLine(in, p.pos, in.length);
             }
-            new NginxParser.Chunked().discard(in, 0, in.length);
+            new NginxChunked().discard(in, 0, in.length);
             HttpTime.parse(in, 0, in.length);
         }
     }
