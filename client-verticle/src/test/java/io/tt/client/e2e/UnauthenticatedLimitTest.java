@@ -31,21 +31,31 @@ class UnauthenticatedLimitTest {
     return s;
   }
 
+  /** Starts the harness with at most 5 unauthenticated connections per address; returns the current port. */
+  private static int startWithACapOfFive(TtHarness h) throws Exception {
+    h.serverConfig.put("max-unauthenticated-per-ip", 5);
+    h.startServer(SlotClock.SYSTEM).startClient(SlotClock.SYSTEM);
+    PortSchedule schedule = Schedules.of(h.serverConfig);
+    return schedule.portFor(schedule.slotAt(System.currentTimeMillis()));
+  }
+
+  /** Five probes from {@code source}, each held by the site: that address's cap is full. */
+  private static void fillTheCap(String source, int port, List<Socket> held) throws Exception {
+    for (int i = 0; i < 5; i++) {
+      Socket s = probeFrom(source, port);
+      held.add(s);
+      assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read(), "held by the site");
+    }
+  }
+
   @Test
   void perAddressCap() throws Exception {
     Curl.assumeInstalled();
     try (TestOrigin origin = new TestOrigin("127.0.0.1"); TtHarness h = new TtHarness(100, 60, "aes-256-gcm")) {
-      h.serverConfig.put("max-unauthenticated-per-ip", 5);
-      h.startServer(SlotClock.SYSTEM).startClient(SlotClock.SYSTEM);
-      PortSchedule schedule = Schedules.of(h.serverConfig);
-      int port = schedule.portFor(schedule.slotAt(System.currentTimeMillis()));
+      int port = startWithACapOfFive(h);
       List<Socket> held = new ArrayList<>();
       try {
-        for (int i = 0; i < 5; i++) {
-          Socket s = probeFrom("127.0.0.2", port);
-          held.add(s);
-          assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read(), "held by the site");
-        }
+        fillTheCap("127.0.0.2", port, held);
         try (Socket sixth = probeFrom("127.0.0.2", port)) {
           assertTrue(closedAtOnce(sixth), "the sixth from that address is closed at once");
         }
@@ -81,17 +91,10 @@ class UnauthenticatedLimitTest {
   void overItsAddressCapAClientStillAuthenticates() throws Exception {
     Curl.assumeInstalled();
     try (TestOrigin origin = new TestOrigin("127.0.0.1"); TtHarness h = new TtHarness(100, 60, "aes-256-gcm")) {
-      h.serverConfig.put("max-unauthenticated-per-ip", 5);
-      h.startServer(SlotClock.SYSTEM).startClient(SlotClock.SYSTEM);
-      PortSchedule schedule = Schedules.of(h.serverConfig);
-      int port = schedule.portFor(schedule.slotAt(System.currentTimeMillis()));
+      int port = startWithACapOfFive(h);
       List<Socket> held = new ArrayList<>();
       try {
-        for (int i = 0; i < 5; i++) {
-          Socket s = probeFrom("127.0.0.1", port);
-          held.add(s);
-          assertThrows(SocketTimeoutException.class, () -> s.getInputStream().read(), "held by the site");
-        }
+        fillTheCap("127.0.0.1", port, held);
         // The TT client connects from 127.0.0.1 too.
         for (int i = 0; i < 3; i++) {
           Curl.Result r = Curl.run(20, "-x", h.socksUrl(), "http://127.0.0.1:" + origin.port() + "/hello");
