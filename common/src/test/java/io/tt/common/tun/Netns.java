@@ -3,6 +3,7 @@ package io.tt.common.tun;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,18 +18,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A throwaway network namespace for TUN tests.
+ * A network namespace made with {@code ip netns add} for one test class, deleted at the end; shared by common's
+ * TUN device tests and the e2e tests (through common's test jar).
  *
- * <p>Why setns(2) on a dedicated thread rather than {@code ip netns exec NS java ...}: the device,
- * TunReader, TunWriter and the test's sockets then all live in this JVM, so the test drives the
- * real classes directly with ordinary assertions and timeouts, no second classpath or process
- * protocol. On Linux the network namespace is per thread, and a TUN device (like a socket) belongs
- * to the namespace of the thread that opened {@code /dev/net/tun}; afterwards its fd works from
- * any thread. So a fresh thread enters the namespace, opens what it must, and dies; it never goes
- * back to a pool where other code would run in the wrong namespace. Commands (ip, ping) run
- * through {@code ip netns exec NS}.
+ * <p>Commands run in it through {@code ip netns exec}. Devices and sockets are made in it by a fresh thread that
+ * enters it with setns(2): on Linux the network namespace is per thread, and a TUN device or a socket belongs to
+ * the namespace of the thread that opened it and works from any thread afterwards. So the test drives the real
+ * classes in this JVM with ordinary assertions, and the thread never goes back to a pool where other code would
+ * run in the wrong namespace.
  */
-final class Netns implements AutoCloseable {
+public final class Netns implements AutoCloseable {
+
   private static final int CLONE_NEWNET = 0x40000000;
   private static final int O_RDONLY_CLOEXEC = 0x80000;
 
@@ -44,32 +44,40 @@ final class Netns implements AutoCloseable {
     int geteuid();
   }
 
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {
+    public Result orFail(String what) {
+      if (exit != 0) {
+        throw new IllegalStateException(what + " failed (exit " + exit + "): " + output.strip());
+      }
+      return this;
+    }
+  }
 
-  final String name;
+  public final String name;
 
   private Netns(String name) {
     this.name = name;
   }
 
-  /** Null when TUN tests can run here, else why not (used with Assumptions). */
-  static String skipReason() {
+  /** Null when namespace tests can run here, else why not (for Assumptions). */
+  public static String skipReason() {
     if (!Platform.isLinux()) {
       return "TUN namespace tests need Linux (os.name=" + System.getProperty("os.name") + ")";
     }
     if (LibC.C.geteuid() != 0) {
-      return "TUN namespace tests need root (ip netns add, /dev/net/tun); euid is " + LibC.C.geteuid();
+      return "TUN namespace tests need root (ip netns, /dev/net/tun); euid is " + LibC.C.geteuid();
     }
     if (!new File("/dev/net/tun").exists()) {
       return "/dev/net/tun does not exist (modprobe tun, or --device /dev/net/tun in a container)";
     }
-    if (findOnPath("ip") == null) {
+    if (onPath("ip") == null) {
       return "`ip` (iproute2) is not installed";
     }
     return null;
   }
 
-  static String findOnPath(String tool) {
+  /** The tool's path on PATH (plus /usr/sbin and /sbin), or null. */
+  public static String onPath(String tool) {
     String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin") + ":/usr/sbin:/sbin";
     for (String dir : path.split(":")) {
       File f = new File(dir, tool);
@@ -80,42 +88,71 @@ final class Netns implements AutoCloseable {
     return null;
   }
 
-  /** Creates tt-tun-test-XXXX; returns null (with the reason in {@code why[0]}) if that fails. */
-  static Netns create(String[] why) throws Exception {
-    String name = "tt-tun-test-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-    Result r = run(10, List.of("ip", "netns", "add", name));
-    if (r.exit != 0) {
-      why[0] = "`ip netns add " + name + "` failed: " + r.output.strip();
-      return null;
-    }
-    return new Netns(name);
+  /** Creates PREFIX-XXXXXX with its loopback up; throws IllegalStateException saying why when it cannot. */
+  public static Netns create(String prefix) throws Exception {
+    String name = prefix + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+    run(10, List.of("ip", "netns", "add", name)).orFail("ip netns add " + name);
+    Netns ns = new Netns(name);
+    ns.ip("link", "set", "lo", "up");
+    return ns;
   }
 
-  /** Runs {@code task} on a new thread that has entered this namespace. */
-  <T> T call(Callable<T> task) throws Exception {
+  /** Joins two namespaces with a veth pair and addresses both ends ("10.231.0.1/24"). */
+  public static void veth(Netns a, String aCidr, Netns b, String bCidr) throws Exception {
+    String tag = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
+    String ea = "va" + tag;
+    String eb = "vb" + tag;
+    run(10, List.of("ip", "link", "add", ea, "netns", a.name, "type", "veth", "peer", "name", eb, "netns", b.name))
+        .orFail("ip link add veth");
+    a.ip("addr", "add", aCidr, "dev", ea);
+    a.ip("link", "set", ea, "up");
+    b.ip("addr", "add", bCidr, "dev", eb);
+    b.ip("link", "set", eb, "up");
+  }
+
+  public void ip(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("ip", "-n", name));
+    cmd.addAll(List.of(args));
+    run(10, cmd).orFail(String.join(" ", cmd));
+  }
+
+  /** Runs a command inside the namespace. */
+  public Result exec(int timeoutSeconds, String... command) throws Exception {
+    return run(timeoutSeconds, prefixed(command));
+  }
+
+  /** The command, run inside the namespace. */
+  public List<String> prefixed(String... command) {
+    List<String> full = new ArrayList<>(prefix());
+    full.addAll(List.of(command));
+    return full;
+  }
+
+  /** The prefix that runs a command in here (TunAddressing's command prefix). */
+  public List<String> prefix() {
+    return List.of("ip", "netns", "exec", name);
+  }
+
+  /** Runs {@code task} on a new thread inside this namespace (sockets it makes stay in here). */
+  public <T> CompletableFuture<T> async(Callable<T> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
-        String path = "/run/netns/" + name;
-        int fd = LibC.C.open(path, O_RDONLY_CLOEXEC);
-        if (fd < 0) {
-          throw new IOException("open " + path + ": errno " + Native.getLastError());
-        }
-        try {
-          if (LibC.C.setns(fd, CLONE_NEWNET) != 0) {
-            throw new IOException("setns(" + path + "): errno " + Native.getLastError());
-          }
-        } finally {
-          LibC.C.close(fd);
-        }
+        enter();
         result.complete(task.call());
       } catch (Throwable e) {
         result.completeExceptionally(e);
       }
     }, "netns-" + name);
+    t.setDaemon(true);
     t.start();
+    return result;
+  }
+
+  /** {@link #async} and wait (30 s at most); the task's own exception is thrown as it is. */
+  public <T> T call(Callable<T> task) throws Exception {
     try {
-      return result.get(30, TimeUnit.SECONDS);
+      return async(task).get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception ex) {
         throw ex;
@@ -124,26 +161,32 @@ final class Netns implements AutoCloseable {
     }
   }
 
-  /** Runs a command inside the namespace. */
-  Result exec(int timeoutSeconds, String... command) throws Exception {
-    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-    full.addAll(List.of(command));
-    return run(timeoutSeconds, full);
+  private void enter() throws IOException {
+    String path = "/run/netns/" + name;
+    int fd = LibC.C.open(path, O_RDONLY_CLOEXEC);
+    if (fd < 0) {
+      throw new IOException("open " + path + ": errno " + Native.getLastError());
+    }
+    try {
+      if (LibC.C.setns(fd, CLONE_NEWNET) != 0) {
+        throw new IOException("setns(" + path + "): errno " + Native.getLastError());
+      }
+    } finally {
+      LibC.C.close(fd);
+    }
   }
 
-  /** The prefix that makes TunAddressing run its commands in here. */
-  List<String> prefix() {
-    return List.of("ip", "netns", "exec", name);
-  }
-
-  static Result run(int timeoutSeconds, List<String> command) throws Exception {
+  /** Runs a command (outside any namespace unless it says so), output and errors together. */
+  public static Result run(int timeoutSeconds, List<String> command) throws Exception {
     Path out = Files.createTempFile("netns", ".out");
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
       p.getOutputStream().close();
       if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        return new Result(-1, "timed out after " + timeoutSeconds + " s: " + String.join(" ", command));
+        return new Result(-1, "timed out after " + timeoutSeconds + " s: " + String.join(" ", command) + "\n"
+            + Files.readString(out, StandardCharsets.UTF_8));
       }
       return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     } finally {
@@ -154,16 +197,11 @@ final class Netns implements AutoCloseable {
   @Override
   public void close() throws IOException {
     try {
-      Result r = run(10, List.of("ip", "netns", "del", name));
-      if (r.exit() != 0) {
-        throw new IOException("`ip netns del " + name + "` failed: " + r.output().strip());
-      }
-    } catch (IOException e) {
-      throw e;
+      run(10, List.of("ip", "netns", "del", name));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted deleting netns " + name, e);
     } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
       throw new IOException("deleting netns " + name + ": " + e, e);
     }
   }

@@ -1,5 +1,7 @@
 package io.tt.e2e.tun;
 
+import io.tt.common.tun.Netns;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

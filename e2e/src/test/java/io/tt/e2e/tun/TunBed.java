@@ -1,5 +1,7 @@
 package io.tt.e2e.tun;
 
+import io.tt.common.tun.Netns;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.tt.e2e.tun;
 
+import io.tt.common.tun.Netns;
+
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;

@@ -1,5 +1,7 @@
 package io.tt.e2e.tun;
 
+import io.tt.common.tun.Netns;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

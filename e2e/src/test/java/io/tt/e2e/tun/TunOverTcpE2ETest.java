@@ -1,5 +1,7 @@
 package io.tt.e2e.tun;
 
+import io.tt.common.tun.Netns;
+
 import io.tt.common.crypto.MasterKey;
 import io.tt.common.schedule.PortRange;
 import io.tt.common.schedule.PortSchedule;
