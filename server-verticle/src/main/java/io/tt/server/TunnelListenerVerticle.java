@@ -38,7 +38,8 @@ final class TunnelListenerVerticle extends VerticleBase {
         .setReuseAddress(true)
         .setAcceptBacklog(1024)
         .setTcpFastOpen(vertx.isNativeTransportEnabled());
-    jumper = new PortJumper(vertx, () -> ctx.keys().schedules(), ctx.clock(), cfg.listenHost(), opts,
+    jumper = new PortJumper(vertx, (io.vertx.core.internal.ContextInternal) context, () -> ctx.keys().schedules(),
+        ctx.clock(), cfg.listenHost(), opts,
         (so, port) -> new InboundTunnel(ctx, vertx, so, port, client, live).start(),
         ctx.nextInstanceIndex() == 0, ctx.stats());
     ctx.register(this);
