@@ -7,12 +7,10 @@ import io.tt.common.crypto.AeadMethod;
 import io.tt.common.crypto.MasterKey;
 import io.tt.common.wire.ClientHandshake;
 import io.tt.common.wire.Direction;
-import io.tt.common.wire.FrameEncoder;
 import io.tt.common.wire.Frames;
 import io.tt.common.wire.Padding;
 import io.tt.common.wire.ReplyStatus;
 import io.tt.common.wire.ServerResponse;
-import io.tt.common.wire.SessionKeys;
 import org.junit.jupiter.api.Timeout;
 
 import java.util.Arrays;
@@ -57,18 +55,9 @@ class ClientHandshakeFuzzTest {
 
     MasterKey key = rightKey ? Fuzz.KEY : Fuzz.OTHER_KEY;
     int port = rightPort ? Fuzz.PORT : Fuzz.PORT + 1;
-    FrameEncoder enc = new FrameEncoder(
-        SessionKeys.streamAead(key, serverSalt, Direction.SERVER_TO_CLIENT, method, port), Padding.OFF, 65535);
-    ByteBuf wire = Unpooled.buffer();
-    wire.writeBytes(serverSalt);
-    enc.encodeFrame(Unpooled.wrappedBuffer(payload), 0, payload.length, pad, wire);
-    int firstEnd = wire.writerIndex();
-    int more = p.consumeInt(0, 2);
-    for (int i = 0; i < more; i++) {
-      byte[] b = p.consumeBytes(p.consumeInt(0, 100));
-      enc.encodeFrame(Unpooled.wrappedBuffer(b), 0, b.length, p.consumeInt(0, 255), wire);
-    }
-    byte[] genuine = Fuzz.bytesOf(wire);
+    Fuzz.Opening opening = Fuzz.opening(p, key, serverSalt, Direction.SERVER_TO_CLIENT, method, port, payload, pad);
+    int firstEnd = opening.firstEnd();
+    byte[] genuine = opening.bytes();
     byte[] stream = Fuzz.mutate(p, genuine, 3);
     List<byte[]> pieces = Fuzz.split(p, stream, 20);
     int diff = Fuzz.firstDifference(stream, genuine);

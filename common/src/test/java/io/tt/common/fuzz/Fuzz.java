@@ -111,6 +111,31 @@ final class Fuzz {
     return Arrays.copyOf(p.consumeBytes(n), n);
   }
 
+  /** A genuine opening as a peer sends it, and where its first frame ends. */
+  record Opening(byte[] bytes, int firstEnd) {
+  }
+
+  /**
+   * Salt, a first frame of {@code payload} with {@code pad} bytes of padding, then 0-2 more frames the fuzzer
+   * makes up, sealed for one direction of one connection.
+   */
+  static Opening opening(Input p, io.tt.common.crypto.MasterKey key, byte[] salt, io.tt.common.wire.Direction direction,
+                         io.tt.common.crypto.AeadMethod method, int port, byte[] payload, int pad) {
+    io.tt.common.wire.FrameEncoder enc = new io.tt.common.wire.FrameEncoder(
+        io.tt.common.wire.SessionKeys.streamAead(key, salt, direction, method, port), io.tt.common.wire.Padding.OFF,
+        io.tt.common.wire.Frames.MAX_PAYLOAD);
+    ByteBuf wire = Unpooled.buffer();
+    wire.writeBytes(salt);
+    enc.encodeFrame(Unpooled.wrappedBuffer(payload), 0, payload.length, pad, wire);
+    int firstEnd = wire.writerIndex();
+    int more = p.consumeInt(0, 2);
+    for (int i = 0; i < more; i++) {
+      byte[] b = p.consumeBytes(p.consumeInt(0, 100));
+      enc.encodeFrame(Unpooled.wrappedBuffer(b), 0, b.length, p.consumeInt(0, 255), wire);
+    }
+    return new Opening(bytesOf(wire), firstEnd);
+  }
+
   static byte[] bytesOf(ByteBuf b) {
     byte[] r = new byte[b.readableBytes()];
     b.getBytes(b.readerIndex(), r);

@@ -10,14 +10,11 @@ import io.tt.common.proxy.TargetAddress;
 import io.tt.common.wire.AcceptedKey;
 import io.tt.common.wire.Command;
 import io.tt.common.wire.Direction;
-import io.tt.common.wire.FrameEncoder;
 import io.tt.common.wire.Frames;
 import io.tt.common.wire.LocalReplayFilter;
-import io.tt.common.wire.Padding;
 import io.tt.common.wire.ProtocolVectors;
 import io.tt.common.wire.ReplayFilter;
 import io.tt.common.wire.ServerHandshake;
-import io.tt.common.wire.SessionKeys;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -171,18 +168,9 @@ class ServerHandshakeFuzzTest {
 
     MasterKey key = rightKey ? Fuzz.KEY : Fuzz.OTHER_KEY;
     int port = rightPort ? Fuzz.PORT : Fuzz.PORT + 1;
-    FrameEncoder enc = new FrameEncoder(SessionKeys.streamAead(key, salt, Direction.CLIENT_TO_SERVER, method, port),
-        Padding.OFF, Frames.MAX_PAYLOAD);
-    ByteBuf wire = Unpooled.buffer();
-    wire.writeBytes(salt);
-    enc.encodeFrame(Unpooled.wrappedBuffer(payload), 0, payload.length, pad, wire);
-    int firstEnd = wire.writerIndex();
-    int more = p.consumeInt(0, 2);
-    for (int i = 0; i < more; i++) {
-      byte[] b = p.consumeBytes(p.consumeInt(0, 100));
-      enc.encodeFrame(Unpooled.wrappedBuffer(b), 0, b.length, p.consumeInt(0, 255), wire);
-    }
-    byte[] genuine = Fuzz.bytesOf(wire);
+    Fuzz.Opening opening = Fuzz.opening(p, key, salt, Direction.CLIENT_TO_SERVER, method, port, payload, pad);
+    int firstEnd = opening.firstEnd();
+    byte[] genuine = opening.bytes();
     byte[] stream = Fuzz.mutate(p, genuine, 3);
     List<byte[]> pieces = Fuzz.split(p, stream, 20);
     int diff = Fuzz.firstDifference(stream, genuine);
