@@ -47,7 +47,7 @@ public final class TtMeters {
     // Gauges hold their object weakly: the context lives as long as the server, a lambda would not.
     Gauge.builder("tt_cluster_members", ctx, ServerContext::clusterMembers)
         .description("Members of the server cluster (1 when not clustered)").register(r);
-    Timer handshake = Timer.builder("tt_handshake").description("From accept to the server's first frame")
+    Timer handshake = Timer.builder("tt_handshake").description("From accept until the target is connected and the reply is ready")
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofNanos(100_000))
         .maximumExpectedValue(Duration.ofSeconds(10))
