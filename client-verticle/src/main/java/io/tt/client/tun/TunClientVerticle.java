@@ -7,9 +7,8 @@ import io.tt.common.config.ClientConfig;
 import io.tt.common.config.TunConfig;
 import io.tt.common.tun.IpPacket;
 import io.tt.common.tun.TunDevice;
-import io.tt.common.tun.TunException;
+import io.tt.common.tun.TunDeviceOpener;
 import io.tt.common.tun.TunReader;
-import io.tt.common.tun.TunSetup;
 import io.tt.common.tun.TunWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,13 +29,8 @@ public final class TunClientVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(TunClientVerticle.class.getName());
   private static final long STATS_LOG_MILLIS = 10_000;
 
-  /** Opens the device for a config; tests give an in-memory one. */
-  interface DeviceOpener {
-    TunDevice open(TunConfig tun) throws TunException;
-  }
-
   private final ClientContext ctx;
-  private final DeviceOpener opener;
+  private final TunDeviceOpener opener;
   private final TunClientStats stats = new TunClientStats();
   private TunDevice device;
   private TunWriter writer;
@@ -45,10 +39,10 @@ public final class TunClientVerticle extends VerticleBase {
   private long statsTimer = -1;
 
   public TunClientVerticle(ClientContext ctx) {
-    this(ctx, tun -> TunSetup.open(tun.address(), tun.mtu()));
+    this(ctx, TunDeviceOpener.SYSTEM);
   }
 
-  TunClientVerticle(ClientContext ctx, DeviceOpener opener) {
+  TunClientVerticle(ClientContext ctx, TunDeviceOpener opener) {
     this.ctx = ctx;
     this.opener = opener;
   }

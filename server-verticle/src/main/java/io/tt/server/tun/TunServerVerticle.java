@@ -4,9 +4,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.tt.common.config.ServerConfig;
 import io.tt.common.config.TunConfig;
 import io.tt.common.tun.TunDevice;
-import io.tt.common.tun.TunException;
+import io.tt.common.tun.TunDeviceOpener;
 import io.tt.common.tun.TunReader;
-import io.tt.common.tun.TunSetup;
 import io.tt.common.tun.TunWriter;
 import io.tt.common.wire.UdpDatagram;
 import io.tt.common.wire.UdpFlusher;
@@ -28,13 +27,8 @@ public final class TunServerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(TunServerVerticle.class.getName());
   private static final long STATS_LOG_MILLIS = 10_000;
 
-  /** Opens the device for a config; tests give an in-memory one. */
-  interface DeviceOpener {
-    TunDevice open(TunConfig tun) throws TunException;
-  }
-
   private final ServerContext ctx;
-  private final DeviceOpener opener;
+  private final TunDeviceOpener opener;
   private final TunServerStats stats = new TunServerStats();
   private TunDevice device;
   private TunWriter writer;
@@ -45,10 +39,10 @@ public final class TunServerVerticle extends VerticleBase {
   private long statsTimer = -1;
 
   public TunServerVerticle(ServerContext ctx) {
-    this(ctx, tun -> TunSetup.open(tun.address(), tun.mtu()));
+    this(ctx, TunDeviceOpener.SYSTEM);
   }
 
-  TunServerVerticle(ServerContext ctx, DeviceOpener opener) {
+  TunServerVerticle(ServerContext ctx, TunDeviceOpener opener) {
     this.ctx = ctx;
     this.opener = opener;
   }
