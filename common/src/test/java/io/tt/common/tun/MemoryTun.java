@@ -3,25 +3,40 @@ package io.tt.common.tun;
 import com.sun.jna.Pointer;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** For the TUN tests of every module: a TUN device in memory: packets offered to {@link #toRead} are read by the server; its writes land in {@link #written}. */
+/**
+ * For the TUN tests of every module: a TUN device in memory. Packets offered to {@link #toRead} are what the
+ * device reads; its writes land in {@link #written}.
+ */
 public final class MemoryTun implements TunDevice {
 
   private static final byte[] WAKE = new byte[0];
 
   public final LinkedBlockingQueue<byte[]> toRead = new LinkedBlockingQueue<>();
   public final LinkedBlockingQueue<byte[]> written = new LinkedBlockingQueue<>();
+  /** Packets read so far (wake-ups not counted). */
+  public final AtomicInteger reads = new AtomicInteger();
+  /** While non-null and not counted down, writes block on it (to fill a TunWriter's queue). */
+  public volatile CountDownLatch writeGate;
+  private final String name;
   private final int mtu;
   private volatile boolean closed;
 
   public MemoryTun(int mtu) {
+    this("mem0", mtu);
+  }
+
+  public MemoryTun(String name, int mtu) {
+    this.name = name;
     this.mtu = mtu;
   }
 
   @Override
   public String name() {
-    return "mem0";
+    return name;
   }
 
   @Override
@@ -31,18 +46,22 @@ public final class MemoryTun implements TunDevice {
 
   private byte[] take() throws TunException {
     if (closed) {
-      throw new TunClosedException("mem0");
+      throw new TunClosedException(name);
     }
+    byte[] p;
     try {
-      byte[] p = toRead.take();
-      if (closed) {
-        throw new TunClosedException("mem0");
-      }
-      return p;
+      p = toRead.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TunException("interrupted");
     }
+    if (closed) {
+      throw new TunClosedException(name);
+    }
+    if (p != WAKE) {
+      reads.incrementAndGet();
+    }
+    return p;
   }
 
   @Override
@@ -55,12 +74,16 @@ public final class MemoryTun implements TunDevice {
   @Override
   public int read(long address, int capacity) throws TunException {
     byte[] p = take();
-    new Pointer(address).write(0, p, 0, p.length);
+    if (p.length > capacity) {
+      throw new TunException("packet too large");
+    }
+    new Pointer(address).write(0, p, 0, p.length); // JNA: works without sun.misc.Unsafe (Java 25)
     return p.length;
   }
 
   @Override
   public void write(ByteBuffer packet) throws TunException {
+    gate();
     byte[] b = new byte[packet.remaining()];
     packet.get(b);
     written.add(b);
@@ -68,9 +91,24 @@ public final class MemoryTun implements TunDevice {
 
   @Override
   public void write(long address, int length) throws TunException {
+    gate();
     byte[] b = new byte[length];
     new Pointer(address).read(0, b, 0, length);
     written.add(b);
+  }
+
+  private void gate() throws TunException {
+    if (closed) {
+      throw new TunClosedException(name);
+    }
+    CountDownLatch g = writeGate;
+    if (g != null) {
+      try {
+        g.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override

@@ -69,7 +69,7 @@ class TunAddressingTest {
 
   @Test
   void badCidrStringIsRejectedBeforeAnyCommand() {
-    TunDevice fake = new FakeTunDevice("tt9", 1500);
+    TunDevice fake = new MemoryTun("tt9", 1500);
     TunAddressing a = TunAddressing.forOs(TunAddressing.Os.LINUX).withCommandPrefix(List.of("/nonexistent"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.configure(fake, "10.1.0.2", null));
     assertTrue(e.getMessage().contains("TUN IPv4 address '10.1.0.2' has no prefix length"), e.getMessage());

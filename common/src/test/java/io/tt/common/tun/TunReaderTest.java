@@ -48,7 +48,7 @@ class TunReaderTest {
 
   @Test
   void deliversOnTheContextWithoutCopyAndReleasesOnClose() throws Exception {
-    FakeTunDevice dev = new FakeTunDevice("fake0", 1500);
+    MemoryTun dev = new MemoryTun("fake0", 1500);
     Context ctx = vertx.getOrCreateContext();
     List<ByteBuf> got = new CopyOnWriteArrayList<>();
     AtomicBoolean wrongThread = new AtomicBoolean();
@@ -61,7 +61,7 @@ class TunReaderTest {
       got.add(b);
     }).endHandler(v -> ended.countDown()).start();
     for (int i = 0; i < 100; i++) {
-      dev.incoming.add(pkt(i));
+      dev.toRead.add(pkt(i));
     }
     await(() -> got.size() == 100, "100 packets");
     assertTrue(!wrongThread.get(), "handler runs on the given event-loop context");
@@ -80,7 +80,7 @@ class TunReaderTest {
 
   @Test
   void pauseStopsReadingAndResumeRestarts() throws Exception {
-    FakeTunDevice dev = new FakeTunDevice("fake1", 1500);
+    MemoryTun dev = new MemoryTun("fake1", 1500);
     Context ctx = vertx.getOrCreateContext();
     AtomicInteger delivered = new AtomicInteger();
     TunReader r = TunReader.create(dev, ctx, io.netty.buffer.PooledByteBufAllocator.DEFAULT, 1500, 4);
@@ -91,7 +91,7 @@ class TunReaderTest {
     r.pause();
     r.start();
     for (int i = 0; i < 20; i++) {
-      dev.incoming.add(pkt(i));
+      dev.toRead.add(pkt(i));
     }
     Thread.sleep(300);
     assertEquals(0, delivered.get(), "nothing delivered while paused");
@@ -110,7 +110,7 @@ class TunReaderTest {
 
   @Test
   void slowConsumerBoundsTheQueue() throws Exception {
-    FakeTunDevice dev = new FakeTunDevice("fake2", 1500);
+    MemoryTun dev = new MemoryTun("fake2", 1500);
     Context ctx = vertx.getOrCreateContext();
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger delivered = new AtomicInteger();
@@ -126,7 +126,7 @@ class TunReaderTest {
       }
     }).start();
     for (int i = 0; i < 100; i++) {
-      dev.incoming.add(pkt(i));
+      dev.toRead.add(pkt(i));
     }
     Thread.sleep(300);
     assertTrue(dev.reads.get() <= 1 + 8 + 1, "reader stops when maxQueued are undelivered (reads: " + dev.reads.get() + ")");
@@ -137,16 +137,16 @@ class TunReaderTest {
 
   @Test
   void deviceCloseEndsTheStreamAndQueuedPacketsAreReleased() throws Exception {
-    FakeTunDevice dev = new FakeTunDevice("fake3", 1500);
+    MemoryTun dev = new MemoryTun("fake3", 1500);
     Context ctx = vertx.getOrCreateContext();
     CountDownLatch ended = new CountDownLatch(1);
     List<ByteBuf> held = new CopyOnWriteArrayList<>();
     TunReader r = TunReader.create(dev, ctx);
     r.handler(held::add).endHandler(v -> ended.countDown()).start();
-    dev.incoming.add(pkt(1));
+    dev.toRead.add(pkt(1));
     await(() -> held.size() == 1, "first packet");
     r.pause();
-    dev.incoming.add(pkt(2)); // the thread was already blocked in read: it reads this one and keeps it
+    dev.toRead.add(pkt(2)); // the thread was already blocked in read: it reads this one and keeps it
     await(() -> dev.reads.get() == 2, "the read that was in progress at pause()");
     Thread.sleep(100);
     assertEquals(1, held.size(), "paused: the second packet is held, not delivered");

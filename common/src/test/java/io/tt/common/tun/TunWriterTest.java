@@ -26,7 +26,7 @@ class TunWriterTest {
 
   @Test
   void writesInOrderAndReleases() throws Exception {
-    FakeTunDevice dev = new FakeTunDevice("fake0", 1500);
+    MemoryTun dev = new MemoryTun("fake0", 1500);
     TunWriter w = TunWriter.start(dev, 64);
     List<ByteBuf> sent = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
@@ -54,7 +54,7 @@ class TunWriterTest {
 
   @Test
   void dropsAndCountsWhenQueueIsFull() throws Exception {
-    FakeTunDevice dev = new FakeTunDevice("fake1", 1500);
+    MemoryTun dev = new MemoryTun("fake1", 1500);
     dev.writeGate = new CountDownLatch(1); // the device "hangs": the writer thread blocks in write()
     TunWriter w = TunWriter.start(dev, 8);
     assertTrue(w.write(packet(0)));
@@ -96,7 +96,7 @@ class TunWriterTest {
 
   @Test
   void closedDeviceEndsWriterAndReleasesQueue() throws Exception {
-    FakeTunDevice dev = new FakeTunDevice("fake2", 1500);
+    MemoryTun dev = new MemoryTun("fake2", 1500);
     dev.writeGate = new CountDownLatch(1);
     TunWriter w = TunWriter.start(dev, 16);
     List<ByteBuf> all = new ArrayList<>();
