@@ -6,7 +6,6 @@ import io.tt.common.tun.MemoryTun;
 import io.tt.common.wire.LocalReplayFilter;
 import io.tt.server.ServerContext;
 import io.tt.server.ServerKeys;
-import io.tt.server.SlotPorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,10 @@ class UdpBusyPortTest {
     int port = squatter.getLocalPort();
     ServerConfig cfg = ServerConfig.fromJson(new JsonObject().put("key", "busy udp port").put("tun-ip", "10.1.0.1/24")
         .put("listen", "127.0.0.1").put("port-range", port + "-" + port));
-    ServerContext ctx = new ServerContext(cfg, ServerKeys.derive(cfg.tunnel()), SlotClock.SYSTEM,
+    // A clock that stands still in the middle of a slot: no slot boundary comes to rebind the port for it.
+    long midSlot = (System.currentTimeMillis() / 60_000) * 60_000 + 30_000;
+    SlotClock frozen = () -> midSlot;
+    ServerContext ctx = new ServerContext(cfg, ServerKeys.derive(cfg.tunnel()), frozen,
         new LocalReplayFilter(60_000, 1000), (so, bytes) -> so.close());
     Vertx vertx = Vertx.vertx();
     try {
@@ -43,7 +45,8 @@ class UdpBusyPortTest {
       assertFalse(verticle.udpPorts().contains(port), "the port is busy");
 
       squatter.close();
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SlotPorts.BIND_RETRY_MILLIS + 3000);
+      // The retry is every 2 s (SlotPorts.BIND_RETRY_MILLIS); the next slot would be 30 s away on this clock.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (!verticle.udpPorts().contains(port) && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
