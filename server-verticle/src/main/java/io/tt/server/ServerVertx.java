@@ -3,9 +3,10 @@ package io.tt.server;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tt.common.config.ServerConfig;
+import io.tt.common.net.TtTransport;
 import io.tt.server.cluster.HazelcastSetup;
-import io.vertx.core.VertxBuilder;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +43,7 @@ public final class ServerVertx {
   public static VertxBuilder builder(JsonObject config, VertxOptions options) {
     ServerConfig cfg = ServerConfig.fromJson(config);
     options.setPreferNativeTransport(true);
-    VertxBuilder b = Vertx.builder();
+    VertxBuilder b = TtTransport.apply(Vertx.builder());
     if (cfg.metricsListen() != null) {
       String name = registryName(config);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

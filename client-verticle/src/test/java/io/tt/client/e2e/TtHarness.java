@@ -23,7 +23,9 @@ public final class TtHarness implements AutoCloseable {
   private static final java.util.concurrent.atomic.AtomicInteger REGISTRIES = new java.util.concurrent.atomic.AtomicInteger();
   /** Built like the real server's (metrics, cluster) when it starts. */
   public Vertx serverVertx;
-  public final Vertx clientVertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  /** Built as `tt client` builds it (TtMain): TT's transport. */
+  public final Vertx clientVertx = io.tt.common.net.TtTransport.apply(Vertx.builder())
+      .with(new VertxOptions().setPreferNativeTransport(true)).build();
   public final JsonObject serverConfig;
   public final JsonObject clientConfig;
   public final int proxyPort;

@@ -5,6 +5,7 @@ import io.tt.common.config.ConfigException;
 import io.tt.common.config.ConfigSources;
 import io.tt.common.config.OptionSpec;
 import io.tt.common.log.Logs;
+import io.tt.common.net.TtTransport;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -38,11 +39,11 @@ public final class TtMain {
                      Consumer<JsonObject> validate, Supplier<? extends Deployable> verticle,
                      BiFunction<JsonObject, VertxOptions, VertxBuilder> vertxBuilder, Predicate<JsonObject> clustered) {
 
-    /** A side whose Vert.x needs nothing but the native transport. */
+    /** A side whose Vert.x needs nothing but TT's native transport. */
     public Side(String program, String title, String usageLine, List<OptionSpec> options,
                 Consumer<JsonObject> validate, Supplier<? extends Deployable> verticle) {
       this(program, title, usageLine, options, validate, verticle,
-          (config, opts) -> Vertx.builder().with(opts.setPreferNativeTransport(true)), config -> false);
+          (config, opts) -> TtTransport.apply(Vertx.builder()).with(opts.setPreferNativeTransport(true)), config -> false);
     }
   }
 
