@@ -8,8 +8,8 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 
 /**
- * One per event loop: the local HTTP+SOCKS5 proxy port (Vert.x shares the port between the instances) and the
- * tunnels of the connections accepted on this event loop.
+ * One per event loop: the local HTTP+SOCKS5 proxy port (a listening socket per event loop: {@link
+ * io.tt.common.net.LoopListeners}) and the tunnels of the connections accepted on this event loop.
  */
 final class ProxyListenerVerticle extends VerticleBase {
 
@@ -31,12 +31,12 @@ final class ProxyListenerVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setTcpKeepAlive(true)
         .setTcpFastOpen(vertx.isNativeTransportEnabled())), ctx.picker(), ctx.keys(), cfg.tunnel(), ctx.clock());
-    return vertx.createNetServer(new NetServerOptions()
-            .setTcpNoDelay(true)
-            .setReuseAddress(true)
-            .setAcceptBacklog(1024))
-        .connectHandler(so -> new ProxyInbound(ctx, dialer, vertx, so, cover).start())
-        .listen(cfg.listen().port(), cfg.listen().host());
+    NetServerOptions options = new NetServerOptions()
+        .setTcpNoDelay(true)
+        .setReuseAddress(true)
+        .setAcceptBacklog(1024);
+    return ctx.listeners().listen(vertx, options, so -> new ProxyInbound(ctx, dialer, vertx, so, cover).start(),
+        cfg.listen().port(), cfg.listen().host());
   }
 
   @Override

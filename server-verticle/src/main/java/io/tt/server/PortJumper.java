@@ -1,5 +1,6 @@
 package io.tt.server;
 
+import io.tt.common.net.LoopListeners;
 import io.tt.common.schedule.PortSchedule;
 import io.tt.common.schedule.SlotClock;
 import io.vertx.core.Future;
@@ -38,6 +39,7 @@ final class PortJumper extends SlotPorts<NetServer> {
   private final Vertx vertx;
   private final String host;
   private final NetServerOptions options;
+  private final LoopListeners listeners;
   private final BiConsumer<NetSocket, Integer> onConnect;
   private final boolean logs;
   private final ServerStats stats;
@@ -45,10 +47,11 @@ final class PortJumper extends SlotPorts<NetServer> {
 
   /** @param logs whether this instance logs (every event-loop instance binds the same ports; one speaks) */
   PortJumper(Vertx vertx, ContextInternal context, Supplier<List<PortSchedule>> schedules, SlotClock clock,
-             String host, NetServerOptions options, BiConsumer<NetSocket, Integer> onConnect, boolean logs,
-             ServerStats stats) {
+             String host, NetServerOptions options, LoopListeners listeners, BiConsumer<NetSocket, Integer> onConnect,
+             boolean logs, ServerStats stats) {
     super(context, schedules, clock);
     this.vertx = vertx;
+    this.listeners = listeners;
     this.host = host;
     this.options = options;
     this.onConnect = onConnect;
@@ -58,12 +61,12 @@ final class PortJumper extends SlotPorts<NetServer> {
 
   @Override
   protected Future<NetServer> bind(int port) {
-    NetServer server = vertx.createNetServer(options).connectHandler(so -> onConnect.accept(so, port));
-    return server.listen(port, host);
+    return listeners.listen(vertx, options, so -> onConnect.accept(so, port), port, host);
   }
 
   @Override
   protected void unbind(int port, NetServer server) {
+    listeners.release(host, port);
     server.shutdown(KEEP_CONNECTIONS_DAYS, TimeUnit.DAYS);
   }
 

@@ -20,6 +20,7 @@ public final class ServerContext {
   private final ReplayFilter replayFilter;
   private final Fallback rejected;
   private final ServerStats stats = new ServerStats();
+  private final io.tt.common.net.LoopListeners tunnelPorts = new io.tt.common.net.LoopListeners();
   private final UnauthenticatedLimiter unauthenticated;
   /** Null unless clustered. */
   private volatile io.tt.server.cluster.ClusterReplayCheck clusterReplay;
@@ -84,6 +85,11 @@ public final class ServerContext {
 
   public ServerStats stats() {
     return stats;
+  }
+
+  /** The tunnel ports' listening sockets, one per event loop. */
+  io.tt.common.net.LoopListeners tunnelPorts() {
+    return tunnelPorts;
   }
 
   void register(TunnelListenerVerticle l) {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One per event loop: binds the schedule's ports (Vert.x shares a port bound by several instances and spreads
- * its connections over them) and serves the tunnels accepted on this event loop.
+ * One per event loop: binds the schedule's ports (a listening socket per event loop and port: {@link
+ * io.tt.common.net.LoopListeners}) and serves the tunnels accepted on this event loop.
  */
 final class TunnelListenerVerticle extends VerticleBase {
 
@@ -39,7 +39,7 @@ final class TunnelListenerVerticle extends VerticleBase {
         .setAcceptBacklog(1024)
         .setTcpFastOpen(vertx.isNativeTransportEnabled());
     jumper = new PortJumper(vertx, (io.vertx.core.internal.ContextInternal) context, () -> ctx.keys().schedules(),
-        ctx.clock(), cfg.listenHost(), opts,
+        ctx.clock(), cfg.listenHost(), opts, ctx.tunnelPorts(),
         (so, port) -> new InboundTunnel(ctx, vertx, so, port, client, live).start(),
         ctx.nextInstanceIndex() == 0, ctx.stats());
     ctx.register(this);

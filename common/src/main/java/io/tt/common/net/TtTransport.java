@@ -17,8 +17,14 @@ public final class TtTransport implements Transport {
     this.implementation = new LoopAcceptTransport(nativeTransport.implementation());
   }
 
-  /** Puts TT's transport on {@code builder}; leaves it as it is (Vert.x falls back to NIO) when none is native. */
+  /**
+   * Puts TT's transport on {@code builder}; leaves it as it is when none is native (Vert.x then uses NIO) or when
+   * {@code -Dtt.transport=vertx} asks for Vert.x's own.
+   */
   public static VertxBuilder apply(VertxBuilder builder) {
+    if ("vertx".equals(System.getProperty("tt.transport"))) {
+      return builder;
+    }
     Transport nativeTransport = Transport.nativeTransport();
     if (nativeTransport == null || !nativeTransport.available()) {
       return builder;
