@@ -36,8 +36,9 @@ public final class LoopListeners {
   /** Listens on {@code host:port} from the calling verticle's event loop. */
   public Future<NetServer> listen(Vertx vertx, NetServerOptions options, Handler<NetSocket> handler, int port,
                                   String host) {
-    if (port == 0 || !vertx.isNativeTransportEnabled()) {
-      // An ephemeral port would differ per loop; NIO has no SO_REUSEPORT: one shared socket, as Vert.x does.
+    if (port == 0 || !vertx.isNativeTransportEnabled() || !isIpLiteral(host)) {
+      // An ephemeral port would differ per loop; NIO has no SO_REUSEPORT; a host name would need a blocking lookup
+      // for the probe: one shared socket, as Vert.x does.
       return vertx.createNetServer(options).connectHandler(handler).listen(port, host);
     }
     String address = host + ":" + port;
@@ -49,6 +50,10 @@ public final class LoopListeners {
     NetServer server = new NetServerImpl(new OwnSockets((VertxInternal) vertx),
         new NetServerOptions(options).setReusePort(true)).connectHandler(handler);
     return server.listen(port, host).onFailure(e -> release(host, port));
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return io.netty.util.NetUtil.isValidIpV4Address(host) || io.netty.util.NetUtil.isValidIpV6Address(host);
   }
 
   /** Tells that one of our sockets on {@code host:port} is closing. */

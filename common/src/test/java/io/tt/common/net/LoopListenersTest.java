@@ -87,6 +87,22 @@ class LoopListenersTest {
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
+  @Test
+  void aHostNameGetsOneSharedSocketNotABlockingProbe() throws Exception {
+    int port = freePort();
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return new LoopListeners().listen(vertx, new NetServerOptions(), so -> so.end(), port, "localhost");
+      }
+    }, new DeploymentOptions().setInstances(2)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(1, listeningSockets(port), "one socket, shared by the loops as Vert.x does");
+    try (Socket s = new Socket(HOST, port)) {
+      s.setSoTimeout(5_000);
+      assertEquals(-1, s.getInputStream().read(), "served and closed");
+    }
+  }
+
   private void listenFromTwoLoops(LoopListeners listeners, int port, Set<String> acceptedOn) throws Exception {
     java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
     vertx.deployVerticle(() -> new VerticleBase() {
