@@ -30,15 +30,18 @@ import java.util.Map;
  */
 public final class LoopListeners {
 
+  /** Linux balances new connections over an SO_REUSEPORT group; BSD and macOS give them all to the last socket. */
+  private static final boolean BALANCES = System.getProperty("os.name", "").startsWith("Linux");
+
   /** Our sockets per address, so that only the first one probes (the others would find ours). */
   private final Map<String, Integer> bound = new HashMap<>();
 
   /** Listens on {@code host:port} from the calling verticle's event loop. */
   public Future<NetServer> listen(Vertx vertx, NetServerOptions options, Handler<NetSocket> handler, int port,
                                   String host) {
-    if (port == 0 || !vertx.isNativeTransportEnabled() || !isIpLiteral(host)) {
+    if (!BALANCES || port == 0 || !vertx.isNativeTransportEnabled() || !isIpLiteral(host)) {
       // An ephemeral port would differ per loop; NIO has no SO_REUSEPORT; a host name would need a blocking lookup
-      // for the probe: one shared socket, as Vert.x does.
+      // for the probe; elsewhere than Linux one socket would get every connection: one shared socket, as Vert.x.
       return vertx.createNetServer(options).connectHandler(handler).listen(port, host);
     }
     String address = host + ":" + port;
