@@ -77,15 +77,19 @@ class LoopListenersTest {
   }
 
   @Test
-  void aReleasedPortCanBeListenedOnAgain() throws Exception {
+  void aReleasedPortIsProbedAgainSoAnotherTtThatTookItMeanwhileIsNotJoined() throws Exception {
     int port = freePort();
     LoopListeners listeners = new LoopListeners();
     var server = listeners.listen(vertx, new NetServerOptions(), so -> so.end(), port, HOST)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     listeners.release(HOST, port);
     server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    listeners.listen(vertx, new NetServerOptions(), so -> so.end(), port, HOST)
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // Another TT takes the port while it is free (its sockets ask for SO_REUSEPORT too).
+    listenFromTwoLoops(new LoopListeners(), port, ConcurrentHashMap.newKeySet());
+    // Without the release, the first would skip its probe and silently join the other's sockets.
+    assertRefused(listeners, port);
+    listeners.release(HOST, port); // a second release of a released port changes nothing
+    assertRefused(listeners, port);
   }
 
   @Test
