@@ -16,7 +16,7 @@ for line in open(raw):
         pass
 
 configs = [c for c in ["direct", "tt-aes", "tt-chacha", "tt-aes-j17", "tt-chacha-j17", "ss-aes", "ss-chacha",
-                       "ss-aes-nagle"]
+                       "ss-aes-nagle", "netty-floor"]
            if any(k[0] == c for k in vals)]
 scale_ns = sorted({int(m[5:].split("_")[0]) for (_, m) in vals if m.startswith("scale")})
 metrics = [

@@ -11,6 +11,7 @@
 #   scale     1,000 and 10,000 tunnels held open through one server, then each used once: all answered?,
 #             server heap (live, after a full GC) and RSS
 #   direct    the same against the origin without a proxy: the ceiling
+#   netty-floor  connrate through bench's BareRelay (bare Netty, no crypto, no protocol): the floor of a JVM relay
 # Every figure is the median of RUNS runs (default 5; scale: SCALE_RUNS, 3) with its min-max; the runs are interleaved (run 1 of every
 # configuration, then run 2, ...) so background load hits all of them alike. Prints the table and writes it to
 # bench/results/ (a .md with the table and the environment, a .tsv with every raw figure).
@@ -39,6 +40,7 @@ TT_RANGE_NEW=29100-29199
 TT_RANGE_17=29200-29299
 P_TT_AES_NEW=29011 P_TT_CHA_NEW=29012 P_TT_AES_17=29013 P_TT_CHA_17=29014
 P_SS_SRV_AES=29021 P_SS_SRV_CHA=29022 P_SS_AES=29031 P_SS_CHA=29032 P_SS_SRV_NAGLE=29023 P_SS_NAGLE=29033
+P_FLOOR_SRV=29041 P_FLOOR=29042
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 skip() { [[ " $BENCH_SKIP " == *" $1 "* ]]; }
@@ -145,6 +147,20 @@ ss_pair() {
   SS_LOC_PID=$!; PIDS+=($SS_LOC_PID)
   wait_port "$1"; wait_port "$2"
 }
+# netty_floor: bench's BareRelay pair, the floor of any JVM relay on Netty (no crypto, no protocol, no Vert.x; one
+# event loop a side, TT's JVM flags): what TT costs per connection above it is TT's, what it costs above ss-libev
+# the JVM's and Netty's. Connection rate only.
+netty_floor() {
+  local flags=(-XX:+UseParallelGC -Dthreads=1 --enable-native-access=ALL-UNNAMED)
+  local v; v=$(jver "$JAVA_NEW"); [ "${v%%.*}" -ge 23 ] && flags+=(--sun-misc-unsafe-memory-access=allow)
+  "$JAVA_NEW/bin/java" "${flags[@]}" -cp "$bench_jar" io.tt.bench.BareRelay server $P_FLOOR_SRV \
+    >"$WORK/floor-server.log" 2>&1 &
+  PIDS+=($!)
+  "$JAVA_NEW/bin/java" "${flags[@]}" -cp "$bench_jar" io.tt.bench.BareRelay client $P_FLOOR $P_FLOOR_SRV \
+    >"$WORK/floor-client.log" 2>&1 &
+  PIDS+=($!)
+  wait_port $P_FLOOR_SRV; wait_port $P_FLOOR
+}
 stop_pid() {
   kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true
   local keep=() p; for p in "${PIDS[@]}"; do [ "$p" != "$1" ] && keep+=("$p"); done; PIDS=("${keep[@]}")
@@ -223,6 +239,7 @@ fi
 ss_pair $P_SS_SRV_AES $P_SS_AES aes-256-gcm ss-aes; configs+=("ss-aes|$P_SS_AES|$SS_LOC_PID|$SS_SRV_PID")
 ss_pair $P_SS_SRV_CHA $P_SS_CHA chacha20-ietf-poly1305 ss-chacha; configs+=("ss-chacha|$P_SS_CHA|$SS_LOC_PID|$SS_SRV_PID")
 ss_pair $P_SS_SRV_NAGLE $P_SS_NAGLE aes-256-gcm ss-aes-nagle nagle; configs+=("ss-aes-nagle|$P_SS_NAGLE|$SS_LOC_PID|$SS_SRV_PID")
+netty_floor; configs+=("netty-floor|$P_FLOOR||")
 configs=("direct|none||" "${configs[@]}")
 
 # TT runs on a JIT: measured cold, the first seconds are C2 compiling on the same 2 cores (about 45% of the CPU
@@ -233,10 +250,12 @@ log "warm-up of every proxy: 1 GiB, one parallel round, $WARM_CONN connections (
 for c in "${configs[@]}"; do
   IFS='|' read -r name port cpid spid <<<"$c"
   [ "$port" = none ] && continue
-  curl -s -x "socks5h://127.0.0.1:$port" -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/1073741824" || log "$name warm-up failed"
-  parallel "$name" 0 "$port"
+  if [ "$name" != netty-floor ]; then
+    curl -s -x "socks5h://127.0.0.1:$port" -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/1073741824" || log "$name warm-up failed"
+    parallel "$name" 0 "$port"
+  fi
   "$JAVA_NEW/bin/java" -cp "$bench_jar" io.tt.bench.LoadClient connrate --proxy "127.0.0.1:$port" \
-    --target 127.0.0.1:$ORIGIN_PORT --n "$([[ $name == tt-* ]] && echo "$WARM_CONN" || echo 500)" --size 1024 --warmup 0 \
+    --target 127.0.0.1:$ORIGIN_PORT --n "$([[ $name == ss-* ]] && echo 500 || echo "$WARM_CONN")" --size 1024 --warmup 0 \
     >"$WORK/warm-$name.out" 2>&1 \
     || log "$name warm-up connrate failed"
   log "warm-up $name: $(tail -1 "$WORK/warm-$name.out")"
@@ -246,7 +265,7 @@ for run in $(seq 1 "$RUNS"); do
   for c in "${configs[@]}"; do
     IFS='|' read -r name port cpid spid <<<"$c"
     log "run $run/$RUNS: $name"
-    if [ "$name" != ss-aes-nagle ]; then
+    if [ "$name" != ss-aes-nagle ] && [ "$name" != netty-floor ]; then
       bulk "$name" "$run" "$port" "$cpid" "$spid"
       parallel "$name" "$run" "$port"
     fi
@@ -320,6 +339,7 @@ env_md=$WORK/env.md
   echo "- TT crypto: $(TT_KEY=x "$JAVA_NEW/bin/java" -cp "$bench_jar" io.tt.bench.CryptoInfo 2>/dev/null || echo '?')"
   echo "- $(ss-server -h 2>&1 | sed -n 's/^\(shadowsocks-libev [0-9.]*\).*/\1/p' | head -1) with --no-delay (TCP_NODELAY, like TT) except the ss-aes-nagle row (its default), $(dpkg-query -W -f='libsodium ${Version}, libmbedcrypto ' libsodium23 2>/dev/null)$(dpkg-query -W -f='${Version}' 'libmbedcrypto*' 2>/dev/null | head -1); fast open: net.ipv4.tcp_fastopen=$(cat /proc/sys/net/ipv4/tcp_fastopen) (client only), ss-libev without --fast-open"
   echo "- $(curl --version | head -1 | cut -d' ' -f1-2); origin: bench's NIO server (sendfile); load client: bench's LoadClient (one thread)"
+  echo "- netty-floor: bench's BareRelay pair on the same JDK (bare Netty epoll, SOCKS5 answered at once, no crypto, no protocol, no Vert.x, one event loop a side): the floor of a JVM relay, connection rate only"
   echo "- load average before/after the throughput runs: $load_before / $load_after (1/5/15 min; other work on the machine adds noise)"
   echo "- open files limit: $NOFILE (hard); runs: $RUNS (scale: $SCALE_RUNS); bulk $BULK_BYTES B; parallel $PAR_STREAMS x $PAR_BYTES B; connrate $CONN_N x 1 KiB"
 } >"$env_md"
