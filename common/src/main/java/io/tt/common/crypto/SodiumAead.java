@@ -3,6 +3,7 @@ package io.tt.common.crypto;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,9 +11,9 @@ import java.nio.ByteOrder;
 /**
  * AEAD through libsodium ({@link Sodium}): ChaCha20-Poly1305 (IETF, RFC 8439) and, where the CPU has AES-NI and
  * PCLMUL, AES-256-GCM. Direct buffers with a memory address (Netty's pooled direct buffers, the relay's hot path)
- * are sealed and opened with no copy and no allocation; small units on heap buffers (the codec's 3-byte frame
- * headers) go through a scratch area in native memory; anything else (large heap or composite buffers: tests)
- * goes through a {@link JdkAead} with the same key, which gives the same bytes.
+ * are sealed and opened with no copy and no allocation; units on heap buffers (the codec's 3-byte frame headers,
+ * the handshakes' first frames) are copied through a native stage per thread and sealed or opened there, in place;
+ * only a unit larger than any frame goes through a {@link JdkAead} with the same key, which gives the same bytes.
  *
  * <p>Key, nonce and associated data live in one small direct buffer per direction, freed with the instance.
  */
@@ -22,14 +23,28 @@ final class SodiumAead extends Aead {
   private static final int NONCE = 32;
   private static final int AAD = 48;
   private static final int MAX_AAD = 16;
-  /** Room for small seals and opens whose buffers are on the heap (frame headers: 3 + 16 bytes). */
-  private static final int SCRATCH = AAD + MAX_AAD;
-  private static final int SCRATCH_LEN = 128;
+  private static final int BLOCK_LEN = AAD + MAX_AAD;
+  /** The largest unit TT seals: a frame body (payload, padding, tag); datagrams are smaller. */
+  private static final int STAGE_LEN = 65535 + 256 + TAG;
+  private static final byte[] ZEROS = new byte[256];
+
+  /** Native memory for units on the heap, one per thread (a seal or open uses it only while it runs). */
+  private static final class Stage {
+    final ByteBuffer buf = ByteBuffer.allocateDirect(STAGE_LEN);
+    final long addr = Pointer.nativeValue(Native.getDirectBufferPointer(buf));
+  }
+
+  private static final FastThreadLocal<Stage> STAGE = new FastThreadLocal<>() {
+    @Override
+    protected Stage initialValue() {
+      return new Stage();
+    }
+  };
 
   private final AeadMethod method;
   private final boolean aes;
   /** Key, nonce and associated data in native memory: the nonce's counter is a plain putLong per frame. */
-  private final ByteBuffer block = ByteBuffer.allocateDirect(SCRATCH + SCRATCH_LEN).order(ByteOrder.LITTLE_ENDIAN);
+  private final ByteBuffer block = ByteBuffer.allocateDirect(BLOCK_LEN).order(ByteOrder.LITTLE_ENDIAN);
   private final long base;
   private final long keyAddr;
   private final long nonceAddr;
@@ -84,36 +99,38 @@ final class SodiumAead extends Aead {
       throw new IllegalArgumentException("padding out of range: " + zeroPad);
     }
     int outLen = len + zeroPad + TAG;
-    dst.ensureWritable(outLen);
-    int w = dst.writerIndex();
-    boolean directOut = direct(dst);
-    if (!directOut && outLen > SCRATCH_LEN) {
+    if (outLen > STAGE_LEN) {
       fallback().seal(counter, src, srcIndex, len, zeroPad, dst);
       return;
     }
-    long out = directOut ? dst.memoryAddress() + w : base + SCRATCH;
+    dst.ensureWritable(outLen);
+    int w = dst.writerIndex();
+    long mlen = (long) len + zeroPad;
     long in;
-    if (zeroPad == 0 && len > 0 && direct(src)) {
-      in = src.memoryAddress() + srcIndex;
-    } else {
-      // The plaintext is not contiguous in native memory (padding follows it inside one seal, or it is on the
-      // heap): lay it out where the ciphertext goes and seal in place.
-      if (directOut) {
+    long out;
+    Stage stage = null;
+    if (direct(dst)) {
+      out = dst.memoryAddress() + w;
+      if (zeroPad == 0 && len > 0 && direct(src)) {
+        in = src.memoryAddress() + srcIndex;
+      } else {
+        // Padding follows the plaintext inside one seal (or it is on the heap): lay it out where the ciphertext
+        // goes and seal in place.
         if (len > 0) {
           dst.setBytes(w, src, srcIndex, len);
         }
         dst.setZero(w + len, zeroPad);
-      } else {
-        for (int i = 0; i < len; i++) {
-          block.put(SCRATCH + i, src.getByte(srcIndex + i));
-        }
-        for (int i = 0; i < zeroPad; i++) {
-          block.put(SCRATCH + len + i, (byte) 0);
-        }
+        in = out;
       }
-      in = out;
+    } else {
+      stage = STAGE.get();
+      ByteBuffer b = stage.buf;
+      b.clear().limit(len);
+      src.getBytes(srcIndex, b);
+      b.limit(len + zeroPad);
+      b.put(ZEROS, 0, zeroPad);
+      in = out = stage.addr;
     }
-    long mlen = (long) len + zeroPad;
     nonce(counter);
     int rc = aes
         ? Sodium.crypto_aead_aes256gcm_encrypt_detached(out, out + mlen, 0, in, mlen, aadAddr, aadLen, 0, nonceAddr, keyAddr)
@@ -122,10 +139,9 @@ final class SodiumAead extends Aead {
     if (rc != 0) {
       throw new IllegalStateException(method + " seal failed");
     }
-    if (!directOut) {
-      for (int i = 0; i < outLen; i++) {
-        dst.setByte(w + i, block.get(SCRATCH + i));
-      }
+    if (stage != null) {
+      stage.buf.clear().limit(outLen);
+      dst.setBytes(w, stage.buf);
     }
     dst.writerIndex(w + outLen);
   }
@@ -135,24 +151,27 @@ final class SodiumAead extends Aead {
     if (len < TAG) {
       return false;
     }
-    int outLen = len - TAG;
-    dst.ensureWritable(outLen);
-    boolean directIn = direct(src);
-    boolean directOut = direct(dst);
-    if ((!directIn || !directOut) && len > SCRATCH_LEN) {
+    if (len > STAGE_LEN) {
       return fallback().open(counter, src, srcIndex, len, dst);
     }
+    int outLen = len - TAG;
+    dst.ensureWritable(outLen);
     int w = dst.writerIndex();
+    boolean directOut = direct(dst);
+    Stage stage = null;
     long in;
-    if (directIn) {
+    if (direct(src)) {
       in = src.memoryAddress() + srcIndex;
     } else {
-      for (int i = 0; i < len; i++) {
-        block.put(SCRATCH + i, src.getByte(srcIndex + i));
-      }
-      in = base + SCRATCH;
+      stage = STAGE.get();
+      stage.buf.clear().limit(len);
+      src.getBytes(srcIndex, stage.buf);
+      in = stage.addr;
     }
-    long out = directOut ? dst.memoryAddress() + w : base + SCRATCH; // in place when both are the scratch
+    if (!directOut && stage == null) {
+      stage = STAGE.get();
+    }
+    long out = directOut ? dst.memoryAddress() + w : stage.addr; // in place when both are the stage
     nonce(counter);
     int rc = aes
         ? Sodium.crypto_aead_aes256gcm_decrypt_detached(out, 0, in, outLen, in + outLen, aadAddr, aadLen, nonceAddr, keyAddr)
@@ -162,9 +181,8 @@ final class SodiumAead extends Aead {
       return false;
     }
     if (!directOut) {
-      for (int i = 0; i < outLen; i++) {
-        dst.setByte(w + i, block.get(SCRATCH + i));
-      }
+      stage.buf.clear().limit(outLen);
+      dst.setBytes(w, stage.buf);
     }
     dst.writerIndex(w + outLen);
     return true;

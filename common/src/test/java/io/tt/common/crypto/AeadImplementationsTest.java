@@ -77,6 +77,29 @@ class AeadImplementationsTest {
           so.seal(counter, src, 0, size, pad, out);
           assertArrayEquals(expected, bytes(out.skipBytes(1)), "libsodium " + m + " " + size + "+" + pad);
           out.release();
+          // Heap on either side goes through libsodium's per-thread native stage: the same bytes.
+          ByteBuf heapSealed = Unpooled.buffer(4).writeByte(0x55);
+          so.seal(counter, Unpooled.wrappedBuffer(plain), 0, size, pad, heapSealed);
+          assertArrayEquals(expected, bytes(heapSealed.skipBytes(1)), "libsodium heap " + m + " " + size + "+" + pad);
+          out = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+          so.seal(counter, Unpooled.wrappedBuffer(plain), 0, size, pad, out);
+          assertArrayEquals(expected, bytes(out), "libsodium heap to direct " + m + " " + size + "+" + pad);
+          out.release();
+          ByteBuf directSealed = direct(expected, 0);
+          ByteBuf toHeap = Unpooled.buffer();
+          assertTrue(so.open(counter, directSealed, 0, expected.length, toHeap), "libsodium direct to heap");
+          assertArrayEquals(plain, java.util.Arrays.copyOf(bytes(toHeap), size));
+          ByteBuf toDirect = PooledByteBufAllocator.DEFAULT.directBuffer(8);
+          assertTrue(so.open(counter, Unpooled.wrappedBuffer(expected), 0, expected.length, toDirect),
+              "libsodium heap to direct");
+          assertArrayEquals(plain, java.util.Arrays.copyOf(bytes(toDirect), size));
+          toDirect.release();
+          byte[] tampered = expected.clone();
+          tampered[rnd.nextInt(tampered.length)] ^= 0x01;
+          ByteBuf none = Unpooled.buffer();
+          assertFalse(so.open(counter, Unpooled.wrappedBuffer(tampered), 0, tampered.length, none), "tampered heap");
+          assertEquals(0, none.writerIndex());
+          directSealed.release();
         }
         out = PooledByteBufAllocator.DEFAULT.directBuffer(8);
         auto.seal(counter, src, 0, size, pad, out);
