@@ -15,7 +15,9 @@ import java.nio.ByteOrder;
  * the handshakes' first frames) are copied through a native stage per thread and sealed or opened there, in place;
  * only a unit larger than any frame goes through a {@link JdkAead} with the same key, which gives the same bytes.
  *
- * <p>Key, nonce and associated data live in one small direct buffer per direction, freed with the instance.
+ * <p>Key, nonce and associated data are written into the thread's stage before each call (48 bytes): an instance
+ * holds no native memory, so a new connection allocates none (a direct buffer per direction used to cost each
+ * connection two allocateDirect calls and their Cleaners).
  */
 final class SodiumAead extends Aead {
 
@@ -23,15 +25,20 @@ final class SodiumAead extends Aead {
   private static final int NONCE = 32;
   private static final int AAD = 48;
   private static final int MAX_AAD = 16;
-  private static final int BLOCK_LEN = AAD + MAX_AAD;
+  private static final int DATA = AAD + MAX_AAD;
   /** The largest unit TT seals: a frame body (payload, padding, tag); datagrams are smaller. */
   private static final int STAGE_LEN = 65535 + 256 + TAG;
   private static final byte[] ZEROS = new byte[256];
 
-  /** Native memory for units on the heap, one per thread (a seal or open uses it only while it runs). */
+  /**
+   * Native memory per thread (a seal or open uses it only while it runs): the call's key, nonce and associated
+   * data, then room for a unit on the heap.
+   */
   private static final class Stage {
-    final ByteBuffer buf = ByteBuffer.allocateDirect(STAGE_LEN);
-    final long addr = Pointer.nativeValue(Native.getDirectBufferPointer(buf));
+    final ByteBuffer params = ByteBuffer.allocateDirect(DATA + STAGE_LEN).order(ByteOrder.LITTLE_ENDIAN);
+    final long base = Pointer.nativeValue(Native.getDirectBufferPointer(params));
+    final ByteBuffer buf = params.slice(DATA, STAGE_LEN);
+    final long addr = base + DATA;
   }
 
   private static final FastThreadLocal<Stage> STAGE = new FastThreadLocal<>() {
@@ -43,13 +50,6 @@ final class SodiumAead extends Aead {
 
   private final AeadMethod method;
   private final boolean aes;
-  /** Key, nonce and associated data in native memory: the nonce's counter is a plain putLong per frame. */
-  private final ByteBuffer block = ByteBuffer.allocateDirect(BLOCK_LEN).order(ByteOrder.LITTLE_ENDIAN);
-  private final long base;
-  private final long keyAddr;
-  private final long nonceAddr;
-  private final long aadAddr;
-  private final int aadLen;
   private final byte[] rawKey;
   private final byte[] rawAad;
   private JdkAead fallback;
@@ -60,15 +60,6 @@ final class SodiumAead extends Aead {
     }
     this.method = method;
     this.aes = method == AeadMethod.AES_256_GCM;
-    this.base = Pointer.nativeValue(Native.getDirectBufferPointer(block));
-    this.keyAddr = base + KEY;
-    this.nonceAddr = base + NONCE;
-    this.aadAddr = base + AAD;
-    this.aadLen = aad.length;
-    block.put(KEY, key);
-    for (int i = 0; i < aad.length; i++) {
-      block.put(AAD + i, aad[i]);
-    }
     this.rawKey = key.clone();
     this.rawAad = aad.clone();
   }
@@ -88,9 +79,15 @@ final class SodiumAead extends Aead {
     return b.hasMemoryAddress();
   }
 
-  private void nonce(long counter) {
-    // little-endian counter, then 4 zero bytes (allocateDirect zeroes them)
-    block.putLong(NONCE, counter);
+  /** Writes this instance's key and associated data and the counter nonce into the thread's stage. */
+  private Stage stage(long counter) {
+    Stage stage = STAGE.get();
+    ByteBuffer p = stage.params;
+    p.put(KEY, rawKey);
+    p.putLong(NONCE, counter); // little-endian counter, then 4 zero bytes
+    p.putInt(NONCE + 8, 0);
+    p.put(AAD, rawAad);
+    return stage;
   }
 
   @Override
@@ -108,8 +105,9 @@ final class SodiumAead extends Aead {
     long mlen = (long) len + zeroPad;
     long in;
     long out;
-    Stage stage = null;
-    if (direct(dst)) {
+    Stage stage = stage(counter);
+    boolean staged = !direct(dst);
+    if (!staged) {
       out = dst.memoryAddress() + w;
       if (zeroPad == 0 && len > 0 && direct(src)) {
         in = src.memoryAddress() + srcIndex;
@@ -123,7 +121,6 @@ final class SodiumAead extends Aead {
         in = out;
       }
     } else {
-      stage = STAGE.get();
       ByteBuffer b = stage.buf;
       b.clear().limit(len);
       src.getBytes(srcIndex, b);
@@ -131,15 +128,17 @@ final class SodiumAead extends Aead {
       b.put(ZEROS, 0, zeroPad);
       in = out = stage.addr;
     }
-    nonce(counter);
+    long k = stage.base + KEY;
+    long n = stage.base + NONCE;
+    long ad = stage.base + AAD;
     int rc = aes
-        ? Sodium.crypto_aead_aes256gcm_encrypt_detached(out, out + mlen, 0, in, mlen, aadAddr, aadLen, 0, nonceAddr, keyAddr)
-        : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + mlen, 0, in, mlen, aadAddr, aadLen, 0,
-            nonceAddr, keyAddr);
+        ? Sodium.crypto_aead_aes256gcm_encrypt_detached(out, out + mlen, 0, in, mlen, ad, rawAad.length, 0, n, k)
+        : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + mlen, 0, in, mlen, ad, rawAad.length,
+            0, n, k);
     if (rc != 0) {
       throw new IllegalStateException(method + " seal failed");
     }
-    if (stage != null) {
+    if (staged) {
       stage.buf.clear().limit(outLen);
       dst.setBytes(w, stage.buf);
     }
@@ -158,25 +157,23 @@ final class SodiumAead extends Aead {
     dst.ensureWritable(outLen);
     int w = dst.writerIndex();
     boolean directOut = direct(dst);
-    Stage stage = null;
+    Stage stage = stage(counter);
     long in;
     if (direct(src)) {
       in = src.memoryAddress() + srcIndex;
     } else {
-      stage = STAGE.get();
       stage.buf.clear().limit(len);
       src.getBytes(srcIndex, stage.buf);
       in = stage.addr;
     }
-    if (!directOut && stage == null) {
-      stage = STAGE.get();
-    }
     long out = directOut ? dst.memoryAddress() + w : stage.addr; // in place when both are the stage
-    nonce(counter);
+    long k = stage.base + KEY;
+    long n = stage.base + NONCE;
+    long ad = stage.base + AAD;
     int rc = aes
-        ? Sodium.crypto_aead_aes256gcm_decrypt_detached(out, 0, in, outLen, in + outLen, aadAddr, aadLen, nonceAddr, keyAddr)
-        : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(out, 0, in, outLen, in + outLen, aadAddr, aadLen,
-            nonceAddr, keyAddr);
+        ? Sodium.crypto_aead_aes256gcm_decrypt_detached(out, 0, in, outLen, in + outLen, ad, rawAad.length, n, k)
+        : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(out, 0, in, outLen, in + outLen, ad,
+            rawAad.length, n, k);
     if (rc != 0) {
       return false;
     }
