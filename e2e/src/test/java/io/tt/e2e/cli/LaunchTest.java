@@ -99,6 +99,79 @@ class LaunchTest {
     }
   }
 
+  /**
+   * TT_AOT=FILE on JDK 25+: the first run records the ahead-of-time cache and the JVM writes FILE as it exits; the
+   * next run opens it and serves; a FILE older than the jar is dropped and recorded again.
+   */
+  @Test
+  void aheadOfTimeCacheRecordedThenUsed(@TempDir Path dir) throws Exception {
+    Path jdk25 = newestJdk(25);
+    Assumptions.assumeTrue(jdk25 != null, "no JDK 25 or later under /usr/lib/jvm (TT_AOT needs one)");
+    String range = range();
+    int proxy = Processes.freePort();
+    Path cache = dir.resolve("aot/server.aot");
+    Map<String, String> env = Map.of("TT_KEY", "e2e-aot-key", "TT_JAVA", jdk25.toString(), "TT_AOT", cache.toString(),
+        "TT_JAVA_OPTS", "-Xlog:aot=info");
+    try (Processes ps = new Processes()) {
+      File first = dir.resolve("first.log").toFile();
+      Process s = ps.start(env, first, Processes.BIN_TT.toString(), "server", "-l", "127.0.0.1", "-r", range);
+      Processes.awaitLog(first, "TT server listening", s);
+      assertFalse(Files.exists(cache), "written only when the recording process exits");
+      s.destroy();
+      assertTrue(s.waitFor(120, TimeUnit.SECONDS), "the recording server exits (after assembling the cache)");
+      assertTrue(Files.size(cache) > 1_000_000, "cache written: " + Files.readString(first.toPath()));
+
+      File second = dir.resolve("second.log").toFile();
+      s = ps.start(env, second, Processes.BIN_TT.toString(), "server", "-l", "127.0.0.1", "-r", range);
+      Processes.awaitLog(second, "TT server listening", s);
+      String log = Files.readString(second.toPath());
+      assertTrue(log.contains("Opened AOT cache " + cache), log);
+      assertFalse(log.contains("[error") || log.contains("Unable to map"), log);
+      File clog = dir.resolve("client.log").toFile();
+      Process c = ps.start(Map.of("TT_KEY", "e2e-aot-key"), clog, Processes.BIN_TT.toString(), "client", "-s",
+          "127.0.0.1", "-r", range, "-l", "127.0.0.1:" + proxy);
+      Processes.awaitListening(proxy, c, clog);
+      assertEquals(hello, curl("--socks5-hostname", "127.0.0.1:" + proxy, originUrl()));
+      s.destroy();
+      assertTrue(s.waitFor(60, TimeUnit.SECONDS));
+
+      // A jar newer than the cache (TT upgraded): the stale file is dropped, not opened, and recorded anew.
+      Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(
+          Files.getLastModifiedTime(Processes.SERVER_JAR).toMillis() - 3_600_000));
+      File third = dir.resolve("third.log").toFile();
+      s = ps.start(env, third, Processes.BIN_TT.toString(), "server", "-l", "127.0.0.1", "-r", range);
+      Processes.awaitLog(third, "TT server listening", s);
+      assertFalse(Files.readString(third.toPath()).contains("Opened AOT cache"));
+      assertFalse(Files.exists(cache), "the stale cache was removed before recording");
+      s.destroyForcibly();
+    }
+  }
+
+  /** The newest JDK under /usr/lib/jvm with at least this feature version, or null. */
+  static Path newestJdk(int atLeast) throws Exception {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    Path best = null;
+    int bestVersion = 0;
+    try (var dirs = Files.list(jvms)) {
+      for (Path d : dirs.toList()) {
+        Path release = d.resolve("release");
+        Path bin = d.resolve("bin/java");
+        if (!Files.isRegularFile(release) || !Files.isExecutable(bin)) {
+          continue;
+        }
+        var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+        if (m.find() && Integer.parseInt(m.group(1)) >= Math.max(atLeast, bestVersion + 1)) {
+          best = bin;
+          bestVersion = Integer.parseInt(m.group(1));
+        }
+      }
+    }
+    return best;
+  }
+
   @Test
   void fatJarsWithConfFiles(@TempDir Path dir) throws Exception {
     String range = range();
