@@ -39,6 +39,8 @@ final class SodiumAead extends Aead {
     final long base = Pointer.nativeValue(Native.getDirectBufferPointer(params));
     final ByteBuffer buf = params.slice(DATA, STAGE_LEN);
     final long addr = base + DATA;
+    /** Whose key and associated data the params hold: a stream's frames on one thread rewrite only the nonce. */
+    SodiumAead owner;
   }
 
   private static final FastThreadLocal<Stage> STAGE = new FastThreadLocal<>() {
@@ -83,10 +85,13 @@ final class SodiumAead extends Aead {
   private Stage stage(long counter) {
     Stage stage = STAGE.get();
     ByteBuffer p = stage.params;
-    p.put(KEY, rawKey);
+    if (stage.owner != this) {
+      p.put(KEY, rawKey);
+      p.put(AAD, rawAad);
+      stage.owner = this;
+    }
     p.putLong(NONCE, counter); // little-endian counter, then 4 zero bytes
     p.putInt(NONCE + 8, 0);
-    p.put(AAD, rawAad);
     return stage;
   }
 

@@ -43,6 +43,47 @@ class AeadImplementationsTest {
     return Aeads.create(which, m, key, aad);
   }
 
+  /**
+   * Instances on one thread share libsodium's native stage, each writing its own key and associated data into it
+   * when it was not the last to use it: tunnels interleaved on one event loop must each keep their own.
+   */
+  @ParameterizedTest
+  @EnumSource(AeadMethod.class)
+  void interleavedInstancesOnOneThreadKeepTheirOwnKeys(AeadMethod m) {
+    Assumptions.assumeTrue(Aeads.sodiumAvailable(m), "libsodium is not installed");
+    Random rnd = new Random(7);
+    byte[][] keys = new byte[3][32];
+    byte[][] aads = {{0x01, 0x02}, {0x01, 0x02}, {0x7f, 0x00}};
+    Aead[] sodium = new Aead[3];
+    Aead[] jdk = new Aead[3];
+    for (int i = 0; i < 3; i++) {
+      rnd.nextBytes(keys[i]);
+      sodium[i] = impl("sodium", m, keys[i], aads[i]);
+      jdk[i] = impl("jdk", m, keys[i], aads[i]);
+    }
+    byte[] plain = new byte[100];
+    rnd.nextBytes(plain);
+    int[] order = {0, 1, 0, 0, 2, 1, 2, 0};
+    for (int step = 0; step < order.length; step++) {
+      int i = order[step];
+      long counter = 10 + step;
+      ByteBuf expected = Unpooled.buffer();
+      jdk[i].seal(counter, Unpooled.wrappedBuffer(plain), 0, plain.length, 0, expected);
+      ByteBuf src = direct(plain, 0);
+      ByteBuf sealed = PooledByteBufAllocator.DEFAULT.directBuffer(128);
+      sodium[i].seal(counter, src, 0, plain.length, 0, sealed);
+      assertArrayEquals(bytes(expected), bytes(sealed), "instance " + i + " at step " + step);
+      ByteBuf opened = PooledByteBufAllocator.DEFAULT.directBuffer(128);
+      int other = (i + 1) % 3;
+      assertFalse(sodium[other].open(counter, sealed, 0, sealed.readableBytes(), opened), "another key opens nothing");
+      assertTrue(sodium[i].open(counter, sealed, 0, sealed.readableBytes(), opened), "its own key opens it");
+      assertArrayEquals(plain, bytes(opened));
+      src.release();
+      sealed.release();
+      opened.release();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(AeadMethod.class)
   void sameBytesFromEveryImplementationAndBufferKind(AeadMethod m) {
