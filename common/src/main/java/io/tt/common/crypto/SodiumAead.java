@@ -15,9 +15,9 @@ import java.nio.ByteOrder;
  * the handshakes' first frames) are copied through a native stage per thread and sealed or opened there, in place;
  * only a unit larger than any frame goes through a {@link JdkAead} with the same key, which gives the same bytes.
  *
- * <p>Key, nonce and associated data are written into the thread's stage before each call (48 bytes): an instance
- * holds no native memory, so a new connection allocates none (a direct buffer per direction used to cost each
- * connection two allocateDirect calls and their Cleaners).
+ * <p>Key, nonce and associated data go into the thread's stage (the nonce on every call, key and associated data
+ * when another instance used the stage last): an instance holds no native memory, so a new connection allocates
+ * none (a direct buffer per direction used to cost each connection two allocateDirect calls and their Cleaners).
  */
 final class SodiumAead extends Aead {
 
