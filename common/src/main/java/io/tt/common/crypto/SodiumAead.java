@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
  * PCLMUL, AES-256-GCM. Direct buffers with a memory address (Netty's pooled direct buffers, the relay's hot path)
  * are sealed and opened with no copy and no allocation; units on heap buffers (the codec's 3-byte frame headers,
  * the handshakes' first frames) are copied through a native stage per thread and sealed or opened there, in place;
- * only a unit larger than any frame goes through a {@link JdkAead} with the same key, which gives the same bytes.
+ * only a heap unit larger than any frame goes through a {@link JdkAead} with the same key, which gives the same
+ * bytes.
  *
  * <p>Key, nonce and associated data go into the thread's stage (the nonce on every call, key and associated data
  * when another instance used the stage last): an instance holds no native memory, so a new connection allocates
@@ -37,6 +38,9 @@ final class SodiumAead extends Aead {
   private static final class Stage {
     final ByteBuffer params = ByteBuffer.allocateDirect(DATA + STAGE_LEN).order(ByteOrder.LITTLE_ENDIAN);
     final long base = Pointer.nativeValue(Native.getDirectBufferPointer(params));
+    final long keyAddr = base + KEY;
+    final long nonceAddr = base + NONCE;
+    final long aadAddr = base + AAD;
     final ByteBuffer buf = params.slice(DATA, STAGE_LEN);
     final long addr = base + DATA;
     /** Whose key and associated data the params hold: a stream's frames on one thread rewrite only the nonce. */
@@ -101,7 +105,8 @@ final class SodiumAead extends Aead {
       throw new IllegalArgumentException("padding out of range: " + zeroPad);
     }
     int outLen = len + zeroPad + TAG;
-    if (outLen > STAGE_LEN) {
+    boolean staged = !direct(dst);
+    if (staged && outLen > STAGE_LEN) {
       fallback().seal(counter, src, srcIndex, len, zeroPad, dst);
       return;
     }
@@ -111,7 +116,6 @@ final class SodiumAead extends Aead {
     long in;
     long out;
     Stage stage = stage(counter);
-    boolean staged = !direct(dst);
     if (!staged) {
       out = dst.memoryAddress() + w;
       if (zeroPad == 0 && len > 0 && direct(src)) {
@@ -133,13 +137,11 @@ final class SodiumAead extends Aead {
       b.put(ZEROS, 0, zeroPad);
       in = out = stage.addr;
     }
-    long k = stage.base + KEY;
-    long n = stage.base + NONCE;
-    long ad = stage.base + AAD;
     int rc = aes
-        ? Sodium.crypto_aead_aes256gcm_encrypt_detached(out, out + mlen, 0, in, mlen, ad, rawAad.length, 0, n, k)
-        : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + mlen, 0, in, mlen, ad, rawAad.length,
-            0, n, k);
+        ? Sodium.crypto_aead_aes256gcm_encrypt_detached(out, out + mlen, 0, in, mlen, stage.aadAddr, rawAad.length, 0,
+            stage.nonceAddr, stage.keyAddr)
+        : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + mlen, 0, in, mlen, stage.aadAddr,
+            rawAad.length, 0, stage.nonceAddr, stage.keyAddr);
     if (rc != 0) {
       throw new IllegalStateException(method + " seal failed");
     }
@@ -155,16 +157,17 @@ final class SodiumAead extends Aead {
     if (len < TAG) {
       return false;
     }
-    if (len > STAGE_LEN) {
+    boolean directIn = direct(src);
+    boolean directOut = direct(dst);
+    if ((!directIn || !directOut) && len > STAGE_LEN) {
       return fallback().open(counter, src, srcIndex, len, dst);
     }
     int outLen = len - TAG;
     dst.ensureWritable(outLen);
     int w = dst.writerIndex();
-    boolean directOut = direct(dst);
     Stage stage = stage(counter);
     long in;
-    if (direct(src)) {
+    if (directIn) {
       in = src.memoryAddress() + srcIndex;
     } else {
       stage.buf.clear().limit(len);
@@ -172,13 +175,11 @@ final class SodiumAead extends Aead {
       in = stage.addr;
     }
     long out = directOut ? dst.memoryAddress() + w : stage.addr; // in place when both are the stage
-    long k = stage.base + KEY;
-    long n = stage.base + NONCE;
-    long ad = stage.base + AAD;
     int rc = aes
-        ? Sodium.crypto_aead_aes256gcm_decrypt_detached(out, 0, in, outLen, in + outLen, ad, rawAad.length, n, k)
-        : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(out, 0, in, outLen, in + outLen, ad,
-            rawAad.length, n, k);
+        ? Sodium.crypto_aead_aes256gcm_decrypt_detached(out, 0, in, outLen, in + outLen, stage.aadAddr, rawAad.length,
+            stage.nonceAddr, stage.keyAddr)
+        : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(out, 0, in, outLen, in + outLen, stage.aadAddr,
+            rawAad.length, stage.nonceAddr, stage.keyAddr);
     if (rc != 0) {
       return false;
     }
