@@ -42,12 +42,13 @@ public final class Aeads {
     return "auto".equals(MODE) && method == AeadMethod.AES_256_GCM && SodiumAead.supports(method);
   }
 
-  /** Which implementation serves a method here: "libsodium 1.0.18" or "jdk". */
+  /** Which implementation serves a method here: "libsodium 1.0.18 via ffm" (or "via jna") or "jdk". */
   public static String implementation(AeadMethod method) {
     if (splitAes(method)) {
-      return "jdk (units over " + SplitAead.SMALL + " B) + libsodium " + Sodium.VERSION + " (headers, small frames)";
+      return "jdk (units over " + SplitAead.SMALL + " B) + libsodium " + Sodium.VERSION + " via " + Sodium.CALLS
+          + " (headers, small frames)";
     }
-    return useSodium(method) ? "libsodium " + Sodium.VERSION : "jdk";
+    return useSodium(method) ? "libsodium " + Sodium.VERSION + " via " + Sodium.CALLS : "jdk";
   }
 
   /** Creates the named implementation regardless of the default (benchmarks and tests): "jdk", "sodium" or "auto". */

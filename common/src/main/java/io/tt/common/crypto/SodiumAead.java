@@ -138,10 +138,9 @@ final class SodiumAead extends Aead {
       in = out = stage.addr;
     }
     int rc = aes
-        ? Sodium.crypto_aead_aes256gcm_encrypt_detached(out, out + mlen, 0, in, mlen, stage.aadAddr, rawAad.length, 0,
-            stage.nonceAddr, stage.keyAddr)
-        : Sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(out, out + mlen, 0, in, mlen, stage.aadAddr,
-            rawAad.length, 0, stage.nonceAddr, stage.keyAddr);
+        ? Sodium.aes256gcmSeal(out, out + mlen, in, mlen, stage.aadAddr, rawAad.length, stage.nonceAddr, stage.keyAddr)
+        : Sodium.chacha20poly1305Seal(out, out + mlen, in, mlen, stage.aadAddr, rawAad.length, stage.nonceAddr,
+            stage.keyAddr);
     if (rc != 0) {
       throw new IllegalStateException(method + " seal failed");
     }
@@ -176,10 +175,10 @@ final class SodiumAead extends Aead {
     }
     long out = directOut ? dst.memoryAddress() + w : stage.addr; // in place when both are the stage
     int rc = aes
-        ? Sodium.crypto_aead_aes256gcm_decrypt_detached(out, 0, in, outLen, in + outLen, stage.aadAddr, rawAad.length,
-            stage.nonceAddr, stage.keyAddr)
-        : Sodium.crypto_aead_chacha20poly1305_ietf_decrypt_detached(out, 0, in, outLen, in + outLen, stage.aadAddr,
-            rawAad.length, stage.nonceAddr, stage.keyAddr);
+        ? Sodium.aes256gcmOpen(out, in, outLen, in + outLen, stage.aadAddr, rawAad.length, stage.nonceAddr,
+            stage.keyAddr)
+        : Sodium.chacha20poly1305Open(out, in, outLen, in + outLen, stage.aadAddr, rawAad.length, stage.nonceAddr,
+            stage.keyAddr);
     if (rc != 0) {
       return false;
     }

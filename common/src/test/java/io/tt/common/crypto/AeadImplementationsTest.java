@@ -223,8 +223,8 @@ class AeadImplementationsTest {
     ByteBuffer a = ByteBuffer.allocateDirect(aad.length).put(aad);
     ByteBuffer p = ByteBuffer.allocateDirect(plain.length).put(plain);
     ByteBuffer c = ByteBuffer.allocateDirect(plain.length + 16);
-    int rc = Sodium.crypto_aead_chacha20poly1305_ietf_encrypt_detached(addr(c), addr(c) + plain.length, 0, addr(p),
-        plain.length, addr(a), aad.length, 0, addr(n), addr(k));
+    int rc = Sodium.chacha20poly1305Seal(addr(c), addr(c) + plain.length, addr(p), plain.length, addr(a), aad.length,
+        addr(n), addr(k));
     assertEquals(0, rc);
     byte[] got = new byte[plain.length + 16];
     c.get(0, got);

@@ -1,6 +1,7 @@
 package io.tt.e2e.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.tt.common.testing.InstalledJdks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,7 +106,7 @@ class LaunchTest {
    */
   @Test
   void aheadOfTimeCacheRecordedThenUsed(@TempDir Path dir) throws Exception {
-    Path jdk25 = newestJdk(25);
+    Path jdk25 = InstalledJdks.newest(25);
     Assumptions.assumeTrue(jdk25 != null, "no JDK 25 or later under /usr/lib/jvm (TT_AOT needs one)");
     String range = range();
     int proxy = Processes.freePort();
@@ -145,31 +146,6 @@ class LaunchTest {
       assertFalse(Files.exists(cache), "the stale cache was removed before recording");
       s.destroyForcibly();
     }
-  }
-
-  /** The newest JDK under /usr/lib/jvm with at least this feature version, or null. */
-  static Path newestJdk(int atLeast) throws Exception {
-    Path jvms = Path.of("/usr/lib/jvm");
-    if (!Files.isDirectory(jvms)) {
-      return null;
-    }
-    Path best = null;
-    int bestVersion = 0;
-    try (var dirs = Files.list(jvms)) {
-      for (Path d : dirs.toList()) {
-        Path release = d.resolve("release");
-        Path bin = d.resolve("bin/java");
-        if (!Files.isRegularFile(release) || !Files.isExecutable(bin)) {
-          continue;
-        }
-        var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
-        if (m.find() && Integer.parseInt(m.group(1)) >= Math.max(atLeast, bestVersion + 1)) {
-          best = bin;
-          bestVersion = Integer.parseInt(m.group(1));
-        }
-      }
-    }
-    return best;
   }
 
   @Test
