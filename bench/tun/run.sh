@@ -5,7 +5,8 @@
 #
 # Two network namespaces joined by a veth pair; "direct" is iperf3 over the veth itself, the TT rows run the
 # server and client fat jars in the namespaces with TUN devices (10.1.0.1 and 10.1.0.2) and iperf3 between the
-# TUN addresses. Needs root, ip (iproute2), iperf3, python3, java 17+ and the fat jars
+# TUN addresses. TT runs through bin/tt (its JDK, the newest installed, and its JVM flags; TT_JAVA picks another).
+# Needs root, ip (iproute2), iperf3, python3, java 17+ and the fat jars
 # (mvn -o -q -DskipTests package). Everything it makes is removed on exit; the whole run is bounded in time.
 set -euo pipefail
 
@@ -102,12 +103,12 @@ wait_for() { # FILE PATTERN SECONDS
 run_tt() { # PROTO METHOD
   local proto=$1 method=$2
   local common=(-k "$KEY" -m "$method" -r 20000-29999 --tun-mtu 1410)
-  ip netns exec "$NS_S" timeout 300 java -jar "$SERVER_JAR" "${common[@]}" --tun-ip 10.1.0.1/24 \
+  ip netns exec "$NS_S" timeout 300 "$ROOT/bin/tt" server "${common[@]}" --tun-ip 10.1.0.1/24 \
     > "$LOGS/server-$proto-$method.log" 2>&1 &
   local s=$!
   PIDS+=("$s")
   wait_for "$LOGS/server-$proto-$method.log" "TT server listening" 30
-  ip netns exec "$NS_C" timeout 300 java -jar "$CLIENT_JAR" "${common[@]}" -s 10.232.0.1 -l 127.0.0.1:1080 \
+  ip netns exec "$NS_C" timeout 300 "$ROOT/bin/tt" client "${common[@]}" -s 10.232.0.1 -l 127.0.0.1:1080 \
     --tun-ip 10.1.0.2/24 --tun-proto "$proto" > "$LOGS/client-$proto-$method.log" 2>&1 &
   local c=$!
   PIDS+=("$c")
@@ -122,7 +123,7 @@ run_tt() { # PROTO METHOD
   wait "$c" "$s" 2>/dev/null || true
 }
 
-echo "bench/tun: iperf3, ${SECONDS_PER_RUN} s per run, UDP offered ${UDP_RATE}bit/s in 1300-byte datagrams; $(nproc) CPUs" >&2
+echo "bench/tun: iperf3, ${SECONDS_PER_RUN} s per run, UDP offered ${UDP_RATE}bit/s in 1300-byte datagrams; $(nproc) CPUs; TT on ${TT_JAVA:-the JDK bin/tt picks (the newest installed)}" >&2
 ROWS=()
 ROWS+=("veth direct (no TT)|-|$(measure 10.232.0.1)")
 for method in $METHODS; do
