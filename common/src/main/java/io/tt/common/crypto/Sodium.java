@@ -57,11 +57,16 @@ final class Sodium {
     AVAILABLE = ok;
     AES_AVAILABLE = ok && aes;
     VERSION = version;
-    AES_SEAL = downcall(loaded, "crypto_aead_aes256gcm_encrypt_detached", 10);
-    AES_OPEN = downcall(loaded, "crypto_aead_aes256gcm_decrypt_detached", 9);
-    CHACHA_SEAL = downcall(loaded, "crypto_aead_chacha20poly1305_ietf_encrypt_detached", 10);
-    CHACHA_OPEN = downcall(loaded, "crypto_aead_chacha20poly1305_ietf_decrypt_detached", 9);
-    boolean allFour = AES_SEAL != null && AES_OPEN != null && CHACHA_SEAL != null && CHACHA_OPEN != null;
+    MethodHandle aesSeal = downcall(loaded, "crypto_aead_aes256gcm_encrypt_detached", 10);
+    MethodHandle aesOpen = downcall(loaded, "crypto_aead_aes256gcm_decrypt_detached", 9);
+    MethodHandle chachaSeal = downcall(loaded, "crypto_aead_chacha20poly1305_ietf_encrypt_detached", 10);
+    MethodHandle chachaOpen = downcall(loaded, "crypto_aead_chacha20poly1305_ietf_decrypt_detached", 9);
+    boolean allFour = aesSeal != null && aesOpen != null && chachaSeal != null && chachaOpen != null;
+    // All four or none, so that CALLS says how every call is made.
+    AES_SEAL = allFour ? aesSeal : null;
+    AES_OPEN = allFour ? aesOpen : null;
+    CHACHA_SEAL = allFour ? chachaSeal : null;
+    CHACHA_OPEN = allFour ? chachaOpen : null;
     CALLS = allFour ? "ffm" : "jna";
     if (!ok) {
       LOG.fine("libsodium not found: the JDK's ciphers serve (apt-get install libsodium23 for faster chacha20)");
@@ -82,7 +87,9 @@ final class Sodium {
     }
   }
 
-  // The relay's calls: a downcall where there is one (the handle is a constant, so the JIT drops the other branch).
+  // The relay's calls: a downcall where there is one. One method per function, each naming its own static final
+  // handle: C2 inlines a downcall only through a constant handle (and then drops the JNA branch), which a shared
+  // method taking the handle or choosing it by a flag would not give it.
 
   static int aes256gcmSeal(long c, long mac, long m, long mlen, long ad, long adlen, long npub, long k) {
     if (AES_SEAL != null) {
