@@ -4,8 +4,10 @@ import io.tt.common.testing.InstalledJdks;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +32,21 @@ class ForeignDowncallsTest {
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
-  void cipherTestsPassOnTheNewestJdkThroughDowncalls() throws Exception {
+  void cipherTestsPassOnTheNewestJdkThroughDowncalls(@TempDir Path dir) throws Exception {
     Assumptions.assumeTrue(Sodium.AVAILABLE, "libsodium not installed (apt-get install libsodium23)");
     Path java = InstalledJdks.newest(22);
     Assumptions.assumeTrue(java != null, "no JDK 22 or newer under /usr/lib/jvm: the downcall path is not tested");
     List<String> command = new ArrayList<>(List.of(java.toString(), "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
         CipherTestsOnThisJvm.class.getName()));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child JVM finished");
+    Path log = dir.resolve("child.log");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    boolean finished = p.waitFor(2, TimeUnit.MINUTES);
+    if (!finished) {
+      p.destroyForcibly().waitFor();
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
+    assertTrue(finished, "the child JVM finished within 2 minutes:\n" + out);
     assertTrue(out.contains("calls=ffm"), "libsodium called through downcalls there:\n" + out);
     assertEquals(0, p.exitValue(), "every cipher test passed on " + java + ":\n" + out);
   }
