@@ -58,6 +58,14 @@ def frame(method, key, counter, payload, pad, port):
     return head + body
 
 
+def mux_frame(method, key, counter, ftype, stream, payload, pad, port):
+    a = aead(method, key)
+    aad = struct.pack(">H", port)
+    head = a.encrypt(nonce(counter), struct.pack(">HBBI", len(payload), pad, ftype, stream), aad)
+    body = a.encrypt(nonce(counter + 1), payload + b"\0" * pad, aad)
+    return head + body
+
+
 def socks_addr(host, port):
     return b"\x03" + bytes([len(host)]) + host.encode() + struct.pack(">H", port)
 
@@ -100,6 +108,26 @@ def main():
         reply = SALT_S + frame(m, ks, 0, resp, 5, PORT)
         out("server-hello " + m, master=mk, server_salt=SALT_S, request_salt=SALT_C, port=PORT, status=0,
             data=b"OK", pad=5, bytes=reply)
+
+    # A mux connection (section 5.3): the client's opening with its first stream, and the server's answer.
+    for m in ("aes-256-gcm", "chacha20-poly1305"):
+        kc = hkdf(mk, SALT_C, "tt/1 c2s " + m)
+        ks = hkdf(mk, SALT_S, "tt/1 s2c " + m)
+        req = b"\x03" + struct.pack(">Q", 1764000000)
+        client = (SALT_C + frame(m, kc, 0, req, 2, PORT)
+                  + mux_frame(m, kc, 2, 0x01, 1, socks_addr("example.com", 443) + b"GET", 7, PORT)
+                  + mux_frame(m, kc, 4, 0x03, 1, b" / HTTP/1.1", 0, PORT)
+                  + mux_frame(m, kc, 6, 0x05, 1, struct.pack(">I", 65536), 3, PORT)
+                  + mux_frame(m, kc, 8, 0x04, 1, b"", 0, PORT))
+        out("mux-client " + m, master=mk, client_salt=SALT_C, port=PORT, timestamp=1764000000,
+            frames="MUX pad 2; OPEN 1 example.com:443 GET pad 7; DATA 1 ' / HTTP/1.1' pad 0; "
+                   "WINDOW 1 65536 pad 3; CLOSE 1 pad 0", bytes=client)
+        server = (SALT_S + frame(m, ks, 0, SALT_C + b"\x00", 5, PORT)
+                  + mux_frame(m, ks, 2, 0x02, 1, b"\x00", 1, PORT)
+                  + mux_frame(m, ks, 4, 0x03, 1, b"OK", 0, PORT)
+                  + mux_frame(m, ks, 6, 0x04, 1, b"", 4, PORT))
+        out("mux-server " + m, master=mk, server_salt=SALT_S, request_salt=SALT_C, port=PORT,
+            frames="reply 0 pad 5; REPLY 1 0 pad 1; DATA 1 'OK' pad 0; CLOSE 1 pad 4", bytes=server)
 
     # UDP datagram (TUN over UDP)
     sid = bytes.fromhex("0102030405060708")

@@ -107,14 +107,7 @@ final class HttpForwardSession {
 
   private void refused(ReplyStatus status) {
     if (!responseStarted) {
-      fail(switch (status) {
-        case CONNECTION_REFUSED -> ConnectFailure.REFUSED;
-        case HOST_UNREACHABLE -> ConnectFailure.HOST_UNREACHABLE;
-        case NETWORK_UNREACHABLE -> ConnectFailure.NETWORK_UNREACHABLE;
-        case TTL_EXPIRED -> ConnectFailure.TIMEOUT;
-        case NOT_ALLOWED -> ConnectFailure.NOT_ALLOWED;
-        default -> ConnectFailure.GENERAL;
-      });
+      fail(ConnectFailure.of(status));
     }
   }
 

@@ -24,6 +24,8 @@ final class ProxyInbound {
 
   private final ClientContext ctx;
   private final TunnelDialer dialer;
+  /** Null when mux is off: each proxied connection gets a TT connection of its own. */
+  private final MuxPool muxes;
   private final Vertx vertx;
   private final NetSocketInternal socket;
   private final ProxyHandshake handshake;
@@ -36,10 +38,12 @@ final class ProxyInbound {
   /** SOCKS5: what the application sent before the server connection was up. */
   private ByteBuf early;
 
-  ProxyInbound(ClientContext ctx, TunnelDialer dialer, Vertx vertx, NetSocket socket, CoverTraffic cover) {
+  ProxyInbound(ClientContext ctx, TunnelDialer dialer, MuxPool muxes, Vertx vertx, NetSocket socket,
+               CoverTraffic cover) {
     this.cover = cover;
     this.ctx = ctx;
     this.dialer = dialer;
+    this.muxes = muxes;
     this.vertx = vertx;
     this.socket = (NetSocketInternal) socket;
     this.handshake = new ProxyHandshake(ctx.proxyAuth());
@@ -82,11 +86,143 @@ final class ProxyInbound {
       if (c.mode() == HandshakeResult.Connect.Mode.HTTP_FORWARD) {
         new HttpForwardSession(ctx, dialer, socket, c).start();
       } else if (c.mode() == HandshakeResult.Connect.Mode.SOCKS5) {
-        openOptimistically(c);
+        if (muxes != null) {
+          openStreamOptimistically(c);
+        } else {
+          openOptimistically(c);
+        }
+      } else if (muxes != null) {
+        openStream(c);
       } else {
         openRelay(c);
       }
     }
+  }
+
+  /**
+   * SOCKS5 over mux: reply success at once and open a stream; on a connection that is up the OPEN goes at once
+   * (with what the application sent with its request), else what it sends meanwhile travels with the OPEN.
+   */
+  private void openStreamOptimistically(HandshakeResult.Connect c) {
+    socket.writeMessage(c.successReply());
+    early = c.leftover().isReadable() ? c.leftover() : null;
+    muxes.open(new StreamRequest(c) {
+      @Override
+      public void opened(io.tt.common.mux.MuxStream s) {
+        ctx.tunnelsOpened().increment();
+        s.onReply(status -> {
+          if (status != io.tt.common.wire.ReplyStatus.OK) {
+            LOG.fine(() -> "server refused " + c.target() + ": " + status);
+          }
+        });
+        s.attach(socket);
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        ctx.tunnelFailures().increment();
+        LOG.fine(() -> "no tunnel to " + c.target() + ": " + cause.getMessage());
+        socket.close();
+      }
+    });
+    if (!streamOpened) {
+      collectEarly(); // the connection is being dialled
+    }
+  }
+
+  /** HTTP CONNECT over mux: answer the application when the server has connected the stream's target. */
+  private void openStream(HandshakeResult.Connect c) {
+    early = c.leftover().isReadable() ? c.leftover() : null;
+    socket.closeHandler(v -> clientGone = true);
+    muxes.open(new StreamRequest(c) {
+      @Override
+      public void opened(io.tt.common.mux.MuxStream s) {
+        socket.closeHandler(v -> {
+          clientGone = true;
+          s.cancel();
+        });
+        s.onReply(status -> {
+          if (clientGone) {
+            return;
+          }
+          if (status == io.tt.common.wire.ReplyStatus.OK) {
+            ctx.tunnelsOpened().increment();
+            socket.writeMessage(c.successReply());
+            s.attach(socket);
+          } else {
+            LOG.fine(() -> "server refused " + c.target() + ": " + status);
+            socket.writeMessage(c.failureReply(ConnectFailure.of(status))).onComplete(v -> socket.close());
+          }
+        });
+      }
+
+      @Override
+      public void failed(Throwable cause) {
+        ctx.tunnelFailures().increment();
+        LOG.fine(() -> "no tunnel to " + c.target() + ": " + cause.getMessage());
+        socket.writeMessage(c.failureReply(ConnectFailure.classify(cause))).onComplete(v -> socket.close());
+      }
+    });
+  }
+
+  /** Set once a stream was opened for this connection. */
+  private boolean streamOpened;
+
+  /** What every stream request of this connection shares: its target, its early bytes, whether it is wanted. */
+  private abstract class StreamRequest implements MuxConnection.Request {
+    private final HandshakeResult.Connect connect;
+
+    StreamRequest(HandshakeResult.Connect connect) {
+      this.connect = connect;
+    }
+
+    @Override
+    public io.tt.common.proxy.TargetAddress target() {
+      return connect.target();
+    }
+
+    @Override
+    public boolean wanted() {
+      if (clientGone) {
+        return false;
+      }
+      streamOpened = true;
+      return true;
+    }
+
+    @Override
+    public ByteBuf takeEarly() {
+      socket.pause();
+      ByteBuf first = early;
+      early = null;
+      return first;
+    }
+  }
+
+  /** While a stream waits for its connection: what the application sends gathers for the OPEN. */
+  private void collectEarly() {
+    socket.messageHandler(msg -> {
+      if (!(msg instanceof ByteBuf in)) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (early == null) {
+        early = in;
+      } else {
+        early = socket.channelHandlerContext().alloc().compositeBuffer().addComponents(true, early, in);
+      }
+      if (early.readableBytes() >= io.tt.common.wire.Frames.MAX_PAYLOAD) {
+        socket.pause(); // enough for the first frames; the rest waits for the stream
+      }
+    });
+    socket.closeHandler(v -> {
+      clientGone = true;
+      if (early != null) {
+        early.release();
+        early = null;
+      }
+    });
+    socket.resume();
   }
 
   /**

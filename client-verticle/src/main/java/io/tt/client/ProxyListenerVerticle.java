@@ -15,6 +15,8 @@ final class ProxyListenerVerticle extends VerticleBase {
 
   private final ClientContext ctx;
   private CoverTraffic cover;
+  /** Null when mux is off. */
+  private MuxPool muxes;
 
   ProxyListenerVerticle(ClientContext ctx) {
     this.ctx = ctx;
@@ -35,7 +37,8 @@ final class ProxyListenerVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setReuseAddress(true)
         .setAcceptBacklog(1024);
-    return ctx.listeners().listen(vertx, options, so -> new ProxyInbound(ctx, dialer, vertx, so, cover).start(),
+    muxes = cfg.muxStreams() > 0 ? new MuxPool(ctx, dialer, vertx, cover) : null;
+    return ctx.listeners().listen(vertx, options, so -> new ProxyInbound(ctx, dialer, muxes, vertx, so, cover).start(),
         cfg.listen().port(), cfg.listen().host());
   }
 
@@ -43,6 +46,9 @@ final class ProxyListenerVerticle extends VerticleBase {
   public Future<?> stop() {
     if (cover != null) {
       cover.stop();
+    }
+    if (muxes != null) {
+      muxes.stop();
     }
     return Future.succeededFuture();
   }

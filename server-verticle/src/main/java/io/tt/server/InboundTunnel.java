@@ -48,6 +48,8 @@ final class InboundTunnel {
   /** Frames that arrived after the first one while the target connection is being made. */
   private ByteBuf early;
   private TunnelRelay relay;
+  /** Set when the client asked for MUX: the connection carries streams. */
+  private MuxTunnel mux;
   /** The source address while this connection counts as unauthenticated. */
   private volatile String unauthenticatedFrom;
   private NetSocketInternal target;
@@ -221,6 +223,18 @@ final class InboundTunnel {
   }
 
   private void connect() {
+    if (handshake.request().command() == Command.MUX) {
+      state = State.RELAYING;
+      ByteBuf e = early;
+      early = null;
+      ctx.stats().handshakeTook(System.nanoTime() - acceptedAtNanos);
+      mux = new MuxTunnel(ctx, socket, port, handshake, client, () -> {
+        live.remove(this);
+        state = State.CLOSED;
+      });
+      mux.start(e);
+      return;
+    }
     if (handshake.request().command() != Command.CONNECT) {
       // TUN streams are served by the TUN module when TUN mode is on; refuse otherwise.
       TunStreamAcceptor tun = ctx.tunStreams();
@@ -313,8 +327,17 @@ final class InboundTunnel {
     }
   }
 
+  /** A mux connection that has had no stream for longer than {@code nanos}. */
+  boolean idleMuxLongerThan(long nanos) {
+    return mux != null && state == State.RELAYING && mux.idleLongerThan(nanos);
+  }
+
   void close() {
     if (state == State.CLOSED) {
+      return;
+    }
+    if (mux != null) {
+      mux.close();
       return;
     }
     if (relay != null) {

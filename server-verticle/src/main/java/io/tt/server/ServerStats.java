@@ -11,6 +11,9 @@ public final class ServerStats {
 
   public final LongAdder tunnelsOpened = new LongAdder();
   public final LongAdder tunnelsOpen = new LongAdder();
+  /** TT connections carrying mux streams, open now and opened in all (their streams count as tunnels). */
+  public final LongAdder muxConnectionsOpen = new LongAdder();
+  public final LongAdder muxConnectionsOpened = new LongAdder();
   public final LongAdder bytesFromClients = new LongAdder();
   public final LongAdder bytesToClients = new LongAdder();
   public final LongAdder portJumps = new LongAdder();

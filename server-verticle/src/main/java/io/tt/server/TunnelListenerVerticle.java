@@ -20,6 +20,7 @@ final class TunnelListenerVerticle extends VerticleBase {
   private final ServerContext ctx;
   private final Set<InboundTunnel> live = new HashSet<>();
   private PortJumper jumper;
+  private long idleSweep;
 
   TunnelListenerVerticle(ServerContext ctx) {
     this.ctx = ctx;
@@ -43,6 +44,14 @@ final class TunnelListenerVerticle extends VerticleBase {
         (so, port) -> new InboundTunnel(ctx, vertx, so, port, client, live).start(),
         ctx.nextInstanceIndex() == 0, ctx.stats());
     ctx.register(this);
+    long idleNanos = cfg.muxIdleSeconds() * 1_000_000_000L;
+    idleSweep = vertx.setPeriodic(Math.min(30_000, cfg.muxIdleSeconds() * 1000L / 2 + 1), t -> {
+      for (InboundTunnel tunnel : List.copyOf(live)) {
+        if (tunnel.idleMuxLongerThan(idleNanos)) {
+          tunnel.close();
+        }
+      }
+    });
     return jumper.start();
   }
 
@@ -55,6 +64,7 @@ final class TunnelListenerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     ctx.unregister(this);
+    vertx.cancelTimer(idleSweep);
     jumper.stop();
     for (InboundTunnel t : List.copyOf(live)) {
       t.close();

@@ -1,5 +1,6 @@
 package io.tt.common.config;
 
+import io.tt.common.mux.MuxWindow;
 import io.tt.common.proxy.TargetAddress;
 import io.vertx.core.json.JsonObject;
 
@@ -8,7 +9,11 @@ import java.util.List;
 /** Everything a TT client runs with, validated once. */
 public record ClientConfig(TargetAddress listen, List<String> servers, Balance balance, String proxyUser,
                            Secret proxyPassword, TunnelSettings tunnel, TunConfig tun, int connectTimeoutMillis,
-                           int instances, boolean verbose, int coverTrafficMillis, int handshakeTimeoutMillis) {
+                           int instances, boolean verbose, int coverTrafficMillis, int handshakeTimeoutMillis,
+                           int muxStreams, int muxWindow, int muxIdleSeconds) {
+
+  /** Streams per mux connection by default; 0 turns mux off (a TT connection per proxied connection). */
+  public static final int DEFAULT_MUX_STREAMS = 4;
 
   public static final String DEFAULT_LISTEN = "127.0.0.1:1080";
 
@@ -63,6 +68,9 @@ public record ClientConfig(TargetAddress listen, List<String> servers, Balance b
         c.integer("instances", Runtime.getRuntime().availableProcessors(), 1, 256),
         c.bool("verbose"),
         c.integer("cover-traffic", 0, 0, 3_600_000),
-        c.integer("handshake-timeout", 30_000, 100, 600_000));
+        c.integer("handshake-timeout", 30_000, 100, 600_000),
+        c.integer("mux", DEFAULT_MUX_STREAMS, 0, 65536),
+        c.integer("mux-window", 4 << 20, MuxWindow.INITIAL, 1 << 30),
+        c.integer("mux-idle", 30, 1, 86400));
   }
 }

@@ -52,6 +52,9 @@ public final class Options {
     l.add(value(null, "cluster-host", "address", "listen", "Address this member binds Hazelcast to"));
     l.add(value(null, "cluster-name", "name", "tt", "Members join only a cluster of the same name"));
     l.add(value(null, "key-rotation-overlap", "seconds", "3600", "How long a key removed from the config is still accepted"));
+    l.add(value(null, "mux-streams", "n", "1024", "Most streams open at once on one mux connection"));
+    l.add(value(null, "mux-window", "bytes", "1048576", "Bytes a client may send on a mux stream ahead of its target"));
+    l.add(value(null, "mux-idle", "seconds", "300", "A mux connection without streams is closed after this"));
     return List.copyOf(l);
   }
 
@@ -63,6 +66,10 @@ public final class Options {
     l.add(value(null, "proxy-user", "user:pass", null, "Require this login on the local proxy (SOCKS5 and HTTP)"));
     l.add(value(null, "cover-traffic", "ms", "0 (off)", "Idle tunnels send padding frames at random intervals of this mean"));
     l.add(value(null, "handshake-timeout", "ms", "30000", "Deadline for a local client's SOCKS5/HTTP proxy request"));
+    l.add(value(null, "mux", "n", String.valueOf(ClientConfig.DEFAULT_MUX_STREAMS),
+        "Proxied connections per TT connection (mux streams); 0: a TT connection each"));
+    l.add(value(null, "mux-window", "bytes", "4194304", "Bytes the server may send on a mux stream ahead of the application"));
+    l.add(value(null, "mux-idle", "seconds", "30", "A mux connection without streams is closed after this"));
     return List.copyOf(l);
   }
 }

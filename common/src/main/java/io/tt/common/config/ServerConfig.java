@@ -1,5 +1,6 @@
 package io.tt.common.config;
 
+import io.tt.common.mux.MuxWindow;
 import io.tt.common.proxy.TargetAddress;
 import io.vertx.core.json.JsonObject;
 
@@ -10,7 +11,8 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
                            int connectTimeoutMillis, int replayCapacity, TunConfig tun, TargetAddress metricsListen,
                            List<String> clusterMembers, String clusterHost, int instances, boolean verbose,
                            int maxUnauthenticated, int maxUnauthenticatedPerAddress, int keyRotationOverlapSeconds,
-                           String clusterName, int siteHeaderTimeoutMillis) {
+                           String clusterName, int siteHeaderTimeoutMillis, int muxStreams, int muxWindow,
+                           int muxIdleSeconds) {
 
   public static final String DEFAULT_LISTEN = "0.0.0.0";
 
@@ -42,7 +44,10 @@ public record ServerConfig(String listenHost, TunnelSettings tunnel, TargetAddre
         c.integer("max-unauthenticated-per-ip", 64, 1, 1_000_000),
         c.integer("key-rotation-overlap", 3600, 0, 30 * 86400),
         c.has("cluster-name") ? c.string("cluster-name") : "tt",
-        c.integer("site-header-timeout", 60_000, 100, 3_600_000));
+        c.integer("site-header-timeout", 60_000, 100, 3_600_000),
+        c.integer("mux-streams", 1024, 1, 1_000_000),
+        c.integer("mux-window", 1 << 20, MuxWindow.INITIAL, 1 << 30),
+        c.integer("mux-idle", 300, 1, 86400));
   }
 
   static TargetAddress address(ConfigValues c, String key, int defaultPort) {

@@ -31,6 +31,18 @@ public enum ConnectFailure {
   /** Deep enough for Vert.x/Netty wrapping, short enough that a cyclic cause chain can't loop. */
   private static final int MAX_CAUSE_DEPTH = 8;
 
+  /** What a server's refusal (a reply status of PROTOCOL.md section 5.2) means for the application. */
+  public static ConnectFailure of(io.tt.common.wire.ReplyStatus status) {
+    return switch (status) {
+      case CONNECTION_REFUSED -> REFUSED;
+      case HOST_UNREACHABLE -> HOST_UNREACHABLE;
+      case NETWORK_UNREACHABLE -> NETWORK_UNREACHABLE;
+      case TTL_EXPIRED -> TIMEOUT;
+      case NOT_ALLOWED -> NOT_ALLOWED;
+      default -> GENERAL;
+    };
+  }
+
   /**
    * Classifies an exception from a failed connect (JDK, Netty NIO or native epoll flavours), looking through its
    * causes. Netty's {@code ConnectTimeoutException} and epoll's errno-carrying exceptions both extend

@@ -14,12 +14,23 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class CoverTraffic {
 
+  /** A connection that can send cover: a tunnel's relay, or a mux connection. */
+  public interface Covered {
+    boolean isClosed();
+
+    /** Nanoseconds since this side last sent anything. */
+    long idleNanos();
+
+    /** Sends a frame of padding only, unless the connection is backed up. */
+    void sendCover(int padLength);
+  }
+
   private final long meanNanos;
   private static final class Watched {
-    final TunnelRelay relay;
+    final Covered relay;
     long due;
 
-    Watched(TunnelRelay relay, long due) {
+    Watched(Covered relay, long due) {
       this.relay = relay;
       this.due = due;
     }
@@ -36,7 +47,7 @@ public final class CoverTraffic {
     this.timer = vertx.setPeriodic(Math.max(50, Math.min(1000, meanIntervalMillis / 4)), t -> tick());
   }
 
-  public void add(TunnelRelay relay) {
+  public void add(Covered relay) {
     watched.add(new Watched(relay, System.nanoTime() + nextGap()));
   }
 

@@ -13,7 +13,7 @@ import io.vertx.core.internal.net.NetSocketInternal;
  * sized from the input, the connection's cipher objects reused, back-pressure both ways (a side is paused while
  * the other's write queue is full). Runs entirely on the connection's event loop.
  */
-public final class TunnelRelay {
+public final class TunnelRelay implements CoverTraffic.Covered {
 
   /** Told once when the relay ends, with the bytes moved each way. */
   public interface Listener {
@@ -160,11 +160,13 @@ public final class TunnelRelay {
   }
 
   /** Nanoseconds since plain bytes were last sent into the tunnel. */
+  @Override
   public long idleNanos() {
     return System.nanoTime() - lastSendNanos;
   }
 
   /** Sends a frame of padding only (the peer discards it), so an idle tunnel does not look idle. */
+  @Override
   public void sendCover(int padLength) {
     if (closed || tunnel.writeQueueFull()) {
       return;
@@ -174,6 +176,7 @@ public final class TunnelRelay {
     lastToTunnel = tunnel.writeMessage(out);
   }
 
+  @Override
   public boolean isClosed() {
     return closed;
   }

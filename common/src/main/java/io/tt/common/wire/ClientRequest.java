@@ -23,6 +23,10 @@ public record ClientRequest(Command command, long timestampSeconds, TargetAddres
     return new ClientRequest(Command.TUN_STREAM, nowSeconds, null);
   }
 
+  public static ClientRequest mux(long nowSeconds) {
+    return new ClientRequest(Command.MUX, nowSeconds, null);
+  }
+
   public int encodedLength() {
     return 1 + 8 + (target == null ? 0 : target.encodedLength());
   }

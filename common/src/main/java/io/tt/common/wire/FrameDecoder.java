@@ -10,7 +10,9 @@ import io.tt.common.crypto.Aead;
  *
  * <p>Input arrives in arbitrary pieces. Whole frames are opened straight from the input; only the part of a
  * frame cut by a read boundary is copied into a pending buffer, which never exceeds one sealed body
- * (65,806 bytes) and is released as soon as it is used. Not thread-safe; one per connection direction.
+ * (65,806 bytes) and is released as soon as it is used. After {@link #startMux()} headers are mux headers, and
+ * {@link #frameType()} and {@link #stream()} tell what each opened frame is. Not thread-safe; one per connection
+ * direction.
  */
 public final class FrameDecoder {
 
@@ -27,10 +29,14 @@ public final class FrameDecoder {
 
   private final Aead aead;
   private final ByteBufAllocator alloc;
-  private final ByteBuf headerPlain = Unpooled.buffer(Frames.HEADER_PLAIN, Frames.HEADER_PLAIN);
+  private final ByteBuf headerPlain = Unpooled.buffer(Frames.MUX_HEADER_PLAIN, Frames.MUX_HEADER_PLAIN);
+  private int headerSealed = Frames.HEADER_SEALED;
   private State state = State.HEADER;
   private int payloadLength;
   private int padLength;
+  /** Mux mode: the type code and stream of the frame being opened (the code is checked by the caller). */
+  private int typeCode;
+  private int stream;
   private long counter;
   private ByteBuf pending;
 
@@ -53,9 +59,20 @@ public final class FrameDecoder {
     return d;
   }
 
+  /**
+   * From the next header on, headers are mux headers (PROTOCOL.md section 5.3). Call at a frame boundary, after
+   * the first frame of a MUX connection.
+   */
+  public void startMux() {
+    if (state != State.HEADER && state != State.FAILED) {
+      throw new IllegalStateException("mux mode starts at a frame boundary");
+    }
+    headerSealed = Frames.MUX_HEADER_SEALED;
+  }
+
   /** Bytes the current state still needs before it can make progress (for handshake deadlines and tests). */
   public int needed() {
-    int need = state == State.HEADER ? Frames.HEADER_SEALED : payloadLength + padLength + Aead.TAG;
+    int need = state == State.HEADER ? headerSealed : payloadLength + padLength + Aead.TAG;
     return need - (pending == null ? 0 : pending.readableBytes());
   }
 
@@ -67,7 +84,7 @@ public final class FrameDecoder {
     if (state == State.FAILED) {
       return Result.BAD;
     }
-    int need = state == State.HEADER ? Frames.HEADER_SEALED : payloadLength + padLength + Aead.TAG;
+    int need = state == State.HEADER ? headerSealed : payloadLength + padLength + Aead.TAG;
     ByteBuf src;
     if (pending != null) {
       int take = Math.min(need - pending.readableBytes(), in.readableBytes());
@@ -107,11 +124,15 @@ public final class FrameDecoder {
 
   private boolean openHeader(ByteBuf src) {
     headerPlain.clear();
-    if (!aead.open(counter++, src, src.readerIndex(), Frames.HEADER_SEALED, headerPlain)) {
+    if (!aead.open(counter++, src, src.readerIndex(), headerSealed, headerPlain)) {
       return false;
     }
     payloadLength = headerPlain.getUnsignedShort(0);
     padLength = headerPlain.getUnsignedByte(2);
+    if (headerSealed == Frames.MUX_HEADER_SEALED) {
+      typeCode = headerPlain.getUnsignedByte(3);
+      stream = headerPlain.getInt(4);
+    }
     return true;
   }
 
@@ -133,6 +154,16 @@ public final class FrameDecoder {
   /** Payload length announced by the last opened header (valid in BODY state and after FRAME). */
   public int payloadLength() {
     return payloadLength;
+  }
+
+  /** Mux mode: the type code in the last opened header (unchecked: {@link MuxFrameType#of} may say null). */
+  public int frameType() {
+    return typeCode;
+  }
+
+  /** Mux mode: the stream in the last opened header (an unsigned 32-bit number held in an int). */
+  public int stream() {
+    return stream;
   }
 
   /** Frees the pending buffer; call when the connection closes. */

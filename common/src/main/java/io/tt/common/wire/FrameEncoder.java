@@ -7,16 +7,18 @@ import io.tt.common.crypto.Aead;
 /**
  * Seals payload into frames for one stream direction:
  * {@code seal(len(2) || padLen(1)) || seal(payload || zeros(padLen))}, each seal taking the next counter nonce.
- * Not thread-safe; one per connection direction.
+ * After {@link #startMux()} every frame is a mux frame, whose header also carries a type and a stream
+ * (PROTOCOL.md section 5.3). Not thread-safe; one per connection direction.
  */
 public final class FrameEncoder {
 
   private final Aead aead;
   private final Padding padding;
   private final int chunk;
-  private final ByteBuf header = Unpooled.buffer(Frames.HEADER_PLAIN, Frames.HEADER_PLAIN);
+  private final ByteBuf header = Unpooled.buffer(Frames.MUX_HEADER_PLAIN, Frames.MUX_HEADER_PLAIN);
   private long counter;
   private boolean first = true;
+  private boolean mux;
 
   /**
    * @param chunk largest payload per frame (1..65535); larger input is split
@@ -30,14 +32,29 @@ public final class FrameEncoder {
     this.chunk = chunk;
   }
 
-  /** Upper bound of the bytes {@link #encode} appends for {@code payloadLength} bytes of payload. */
+  /** From now on every frame is a mux frame (after the first frame of a MUX connection). */
+  public void startMux() {
+    mux = true;
+  }
+
+  public boolean isMux() {
+    return mux;
+  }
+
+  /**
+   * Upper bound of the bytes {@link #encode} (or, in mux mode, {@link #encodeMuxData}) appends for
+   * {@code payloadLength} bytes of payload.
+   */
   public int maxEncodedLength(int payloadLength) {
     int frames = Math.max(1, (payloadLength + chunk - 1) / chunk);
-    return payloadLength + frames * (Frames.FRAME_OVERHEAD + Frames.MAX_PADDING);
+    return payloadLength + frames * ((mux ? Frames.MUX_FRAME_OVERHEAD : Frames.FRAME_OVERHEAD) + Frames.MAX_PADDING);
   }
 
   /** Seals all readable bytes of {@code payload} (consuming them) as one or more frames appended to {@code out}. */
   public void encode(ByteBuf payload, ByteBuf out) {
+    if (mux) {
+      throw new IllegalStateException("a mux connection carries mux frames only");
+    }
     do {
       int len = Math.min(chunk, payload.readableBytes());
       encodeFrame(payload, payload.readerIndex(), len, padding.padFor(len, first), out);
@@ -45,15 +62,56 @@ public final class FrameEncoder {
     } while (payload.isReadable());
   }
 
-  /** Seals a frame that carries only padding (cover traffic); the peer discards it. */
+  /** Seals a frame that carries only padding (cover traffic; in mux mode a NOOP frame); the peer discards it. */
   public void encodePaddingOnly(int padLength, ByteBuf out) {
-    encodeFrame(Unpooled.EMPTY_BUFFER, 0, 0, padLength, out);
+    if (mux) {
+      encodeMuxFrame(MuxFrameType.NOOP, 0, Unpooled.EMPTY_BUFFER, 0, 0, padLength, out);
+    } else {
+      encodeFrame(Unpooled.EMPTY_BUFFER, 0, 0, padLength, out);
+    }
+  }
+
+  /** Mux mode: seals all readable bytes of {@code payload} (consuming them) as DATA frames of {@code stream}. */
+  public void encodeMuxData(int stream, ByteBuf payload, ByteBuf out) {
+    while (payload.isReadable()) {
+      int len = Math.min(chunk, payload.readableBytes());
+      encodeMuxFrame(MuxFrameType.DATA, stream, payload, payload.readerIndex(), len, padding.padFor(len, first), out);
+      payload.skipBytes(len);
+    }
+  }
+
+  /** Mux mode: seals one frame of {@code type} and {@code stream} whose payload is {@code len} bytes of {@code src}. */
+  public void encodeMux(MuxFrameType type, int stream, ByteBuf src, int index, int len, ByteBuf out) {
+    encodeMuxFrame(type, stream, src, index, len, padding.padFor(len, first), out);
+  }
+
+  /** Mux mode: one frame with an explicit padding length (vectors and tests use this). */
+  public void encodeMuxFrame(MuxFrameType type, int stream, ByteBuf src, int index, int len, int padLength,
+                             ByteBuf out) {
+    if (!mux) {
+      throw new IllegalStateException("not a mux connection");
+    }
+    if (len > Frames.MAX_PAYLOAD || padLength < 0 || padLength > Frames.MAX_PADDING) {
+      throw new IllegalArgumentException("frame out of bounds: payload " + len + ", padding " + padLength);
+    }
+    out.ensureWritable(Frames.MUX_FRAME_OVERHEAD + len + padLength);
+    header.clear();
+    header.writeShort(len);
+    header.writeByte(padLength);
+    header.writeByte(type.code());
+    header.writeInt(stream);
+    aead.seal(counter++, header, 0, Frames.MUX_HEADER_PLAIN, out);
+    aead.seal(counter++, src, index, len, padLength, out);
+    first = false;
   }
 
   /** Seals one frame with an explicit padding length (vectors and tests use this). */
   public void encodeFrame(ByteBuf src, int index, int len, int padLength, ByteBuf out) {
     if (len > Frames.MAX_PAYLOAD || padLength < 0 || padLength > Frames.MAX_PADDING) {
       throw new IllegalArgumentException("frame out of bounds: payload " + len + ", padding " + padLength);
+    }
+    if (mux) {
+      throw new IllegalStateException("a mux connection carries mux frames only");
     }
     out.ensureWritable(Frames.FRAME_OVERHEAD + len + padLength);
     header.clear();
@@ -62,6 +120,11 @@ public final class FrameEncoder {
     aead.seal(counter++, header, 0, Frames.HEADER_PLAIN, out);
     aead.seal(counter++, src, index, len, padLength, out);
     first = false;
+  }
+
+  /** The largest payload per frame. */
+  public int chunk() {
+    return chunk;
   }
 
   public long counter() {

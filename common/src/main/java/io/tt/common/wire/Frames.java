@@ -16,6 +16,11 @@ public final class Frames {
   public static final int FIRST_READ = SALT_LENGTH + HEADER_SEALED;
   /** Overhead of one frame besides payload and padding. */
   public static final int FRAME_OVERHEAD = HEADER_SEALED + Aead.TAG;
+  /** Sealed header of a mux frame (section 5.3): the above plus type (1) and stream (4). */
+  public static final int MUX_HEADER_PLAIN = HEADER_PLAIN + 5;
+  public static final int MUX_HEADER_SEALED = MUX_HEADER_PLAIN + Aead.TAG;
+  /** Overhead of one mux frame besides payload and padding. */
+  public static final int MUX_FRAME_OVERHEAD = MUX_HEADER_SEALED + Aead.TAG;
 
   private Frames() {
   }

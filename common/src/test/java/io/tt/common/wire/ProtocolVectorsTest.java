@@ -152,8 +152,109 @@ class ProtocolVectorsTest {
     assertEquals(ClientHandshake.Step.FAILED, other.feed(Unpooled.wrappedBuffer(hex(b.get("bytes"))), data));
   }
 
+  /**
+   * A mux connection's opening (section 5.3): the server accepts the MUX request and its decoder, switched to mux
+   * headers, reads the stream frames that follow; the Java encoder makes the same bytes.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"aes-256-gcm", "chacha20-poly1305"})
+  void muxClient(String method) {
+    Map<String, String> b = v.block("mux-client " + method);
+    AeadMethod m = AeadMethod.fromName(method);
+    int port = Integer.parseInt(b.get("port"));
+    long ts = Long.parseLong(b.get("timestamp"));
+    ByteBuf wire = Unpooled.wrappedBuffer(hex(b.get("bytes")));
+
+    ServerHandshake hs = new ServerHandshake(List.of(new AcceptedKey(master, m)), port,
+        new LocalReplayFilter(60_000, 100), ts * 1000, 30_000, UnpooledByteBufAllocator.DEFAULT);
+    assertEquals(ServerHandshake.Step.ACCEPTED, hs.feed(wire));
+    assertEquals(Command.MUX, hs.request().command());
+    assertEquals(0, hs.firstData().readableBytes());
+    FrameDecoder dec = hs.decoder();
+    dec.startMux();
+    ByteBuf payload = Unpooled.buffer();
+    assertEquals(FrameDecoder.Result.FRAME, dec.decodeOne(wire, payload));
+    assertEquals(MuxFrameType.OPEN, MuxFrameType.of(dec.frameType()));
+    assertEquals(1, dec.stream());
+    assertEquals(TargetAddress.parse("example.com:443", 0), TargetAddress.decode(payload));
+    assertEquals("GET", payload.toString(StandardCharsets.US_ASCII));
+    payload.clear();
+    assertEquals(FrameDecoder.Result.FRAME, dec.decodeOne(wire, payload));
+    assertEquals(MuxFrameType.DATA, MuxFrameType.of(dec.frameType()));
+    assertEquals(" / HTTP/1.1", payload.toString(StandardCharsets.US_ASCII));
+    payload.clear();
+    assertEquals(FrameDecoder.Result.FRAME, dec.decodeOne(wire, payload));
+    assertEquals(MuxFrameType.WINDOW, MuxFrameType.of(dec.frameType()));
+    assertEquals(65536, payload.readInt());
+    payload.clear();
+    assertEquals(FrameDecoder.Result.FRAME, dec.decodeOne(wire, payload));
+    assertEquals(MuxFrameType.CLOSE, MuxFrameType.of(dec.frameType()));
+    assertEquals(1, dec.stream());
+    assertEquals(0, payload.readableBytes());
+    assertEquals(0, wire.readableBytes());
+
+    FrameEncoder enc = new FrameEncoder(SessionKeys.streamAead(master, hex(b.get("client_salt")),
+        Direction.CLIENT_TO_SERVER, m, port), Padding.OFF, 65535);
+    ByteBuf head = Unpooled.buffer();
+    ClientRequest.mux(ts).encode(head);
+    ByteBuf out = Unpooled.buffer();
+    out.writeBytes(hex(b.get("client_salt")));
+    enc.encodeFrame(head, 0, head.readableBytes(), 2, out);
+    enc.startMux();
+    ByteBuf open = Unpooled.buffer();
+    TargetAddress.parse("example.com:443", 0).encode(open);
+    open.writeCharSequence("GET", StandardCharsets.US_ASCII);
+    enc.encodeMuxFrame(MuxFrameType.OPEN, 1, open, 0, open.readableBytes(), 7, out);
+    ByteBuf data = Unpooled.copiedBuffer(" / HTTP/1.1", StandardCharsets.US_ASCII);
+    enc.encodeMuxFrame(MuxFrameType.DATA, 1, data, 0, data.readableBytes(), 0, out);
+    enc.encodeMuxFrame(MuxFrameType.WINDOW, 1, Unpooled.buffer().writeInt(65536), 0, 4, 3, out);
+    enc.encodeMuxFrame(MuxFrameType.CLOSE, 1, Unpooled.EMPTY_BUFFER, 0, 0, 0, out);
+    assertEquals(b.get("bytes"), ByteBufUtil.hexDump(out));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"aes-256-gcm", "chacha20-poly1305"})
+  void muxServer(String method) {
+    Map<String, String> b = v.block("mux-server " + method);
+    AeadMethod m = AeadMethod.fromName(method);
+    int port = Integer.parseInt(b.get("port"));
+    ClientHandshake client = new ClientHandshake(master, m, port, Padding.OFF, 65535,
+        UnpooledByteBufAllocator.DEFAULT, hex(b.get("request_salt")));
+    ByteBuf wire = Unpooled.wrappedBuffer(hex(b.get("bytes")));
+    ByteBuf payload = Unpooled.buffer();
+    assertEquals(ClientHandshake.Step.ACCEPTED, client.feed(wire, payload));
+    assertEquals(ReplyStatus.OK, client.status());
+    assertEquals(0, payload.readableBytes());
+    FrameDecoder dec = client.decoder();
+    dec.startMux();
+    assertEquals(FrameDecoder.Result.FRAME, dec.decodeOne(wire, payload));
+    assertEquals(MuxFrameType.REPLY, MuxFrameType.of(dec.frameType()));
+    assertEquals(0, payload.readByte());
+    assertEquals(FrameDecoder.Result.FRAME, dec.decodeOne(wire, payload));
+    assertEquals(MuxFrameType.DATA, MuxFrameType.of(dec.frameType()));
+    assertEquals("OK", payload.toString(StandardCharsets.US_ASCII));
+    payload.clear();
+    assertEquals(FrameDecoder.Result.FRAME, dec.decodeOne(wire, payload));
+    assertEquals(MuxFrameType.CLOSE, MuxFrameType.of(dec.frameType()));
+    assertEquals(0, wire.readableBytes());
+
+    byte[] serverSalt = hex(b.get("server_salt"));
+    FrameEncoder enc = new FrameEncoder(SessionKeys.streamAead(master, serverSalt, Direction.SERVER_TO_CLIENT, m,
+        port), Padding.OFF, 65535);
+    ByteBuf out = Unpooled.buffer();
+    out.writeBytes(serverSalt);
+    ByteBuf head = Unpooled.buffer();
+    new ServerResponse(hex(b.get("request_salt")), ReplyStatus.OK).encode(head);
+    enc.encodeFrame(head, 0, head.readableBytes(), 5, out);
+    enc.startMux();
+    enc.encodeMuxFrame(MuxFrameType.REPLY, 1, Unpooled.wrappedBuffer(new byte[] {0}), 0, 1, 1, out);
+    enc.encodeMuxFrame(MuxFrameType.DATA, 1, Unpooled.copiedBuffer("OK", StandardCharsets.US_ASCII), 0, 2, 0, out);
+    enc.encodeMuxFrame(MuxFrameType.CLOSE, 1, Unpooled.EMPTY_BUFFER, 0, 0, 4, out);
+    assertEquals(b.get("bytes"), ByteBufUtil.hexDump(out));
+  }
+
   @Test
   void allBlocksPresent() {
-    assertTrue(v.size() >= 16, "PROTOCOL.md lost vector blocks");
+    assertTrue(v.size() >= 20, "PROTOCOL.md lost vector blocks");
   }
 }

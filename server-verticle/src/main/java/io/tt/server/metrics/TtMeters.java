@@ -25,6 +25,10 @@ public final class TtMeters {
     ServerStats s = ctx.stats();
     Gauge.builder("tt_tunnels_open", s.tunnelsOpen, a -> a.sum()).description("Tunnels open now").register(r);
     FunctionCounter.builder("tt_tunnels", s.tunnelsOpened, a -> a.sum()).description("Tunnels opened").register(r);
+    Gauge.builder("tt_mux_connections_open", s.muxConnectionsOpen, a -> a.sum())
+        .description("TT connections carrying mux streams, open now").register(r);
+    FunctionCounter.builder("tt_mux_connections", s.muxConnectionsOpened, a -> a.sum())
+        .description("TT connections that carried mux streams").register(r);
     FunctionCounter.builder("tt_bytes", s.bytesFromClients, a -> a.sum()).tag("direction", "from_client")
         .baseUnit("bytes").description("Payload bytes through the tunnels").register(r);
     FunctionCounter.builder("tt_bytes", s.bytesToClients, a -> a.sum()).tag("direction", "to_client")
