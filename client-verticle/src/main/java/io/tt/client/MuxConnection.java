@@ -174,6 +174,14 @@ final class MuxConnection implements MuxLink.Peer {
   }
 
   @Override
+  public void refused(MuxStream s, ReplyStatus status) {
+    if (status == ReplyStatus.NOT_ALLOWED) {
+      // The server takes no more streams here (its cap, or this connection's key was rotated out): use a new one.
+      retire();
+    }
+  }
+
+  @Override
   public void streamEnded(MuxStream s) {
     if (retiring && load() == 0 && !closed) {
       close();

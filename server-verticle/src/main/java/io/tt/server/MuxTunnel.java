@@ -83,10 +83,21 @@ final class MuxTunnel implements MuxLink.Peer {
   }
 
   @Override
+  public void coverFrame() {
+    ctx.stats().coverFramesReceived.increment();
+  }
+
+  @Override
   public void opened(MuxLink l, int id, TargetAddress target) {
     MuxStream s = l.accept(id);
     if (l.streamCount() > ctx.config().muxStreams()) {
       LOG.fine(() -> "mux stream refused: more than " + ctx.config().muxStreams() + " on one connection");
+      l.refuse(s, ReplyStatus.NOT_ALLOWED);
+      return;
+    }
+    if (!ctx.keys().accepted().contains(handshake.acceptedKey())) {
+      // The key this connection authenticated with was rotated out: its streams end, new ones need the new key.
+      LOG.fine("mux stream refused: the connection's key is no longer accepted");
       l.refuse(s, ReplyStatus.NOT_ALLOWED);
       return;
     }

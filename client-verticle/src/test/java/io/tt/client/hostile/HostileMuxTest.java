@@ -229,6 +229,62 @@ class HostileMuxTest {
     Probe.goodClientWorks(h, origin);
   }
 
+  /**
+   * Seeded random mux traffic from a key holder: frames of any type code, stream and payload, sealed correctly, 150
+   * connections of up to 12 frames each. Whatever the server makes of them, it answers within its bounds (each
+   * connection ends or stays open, nothing waits on it) and good clients are served throughout.
+   */
+  @Test
+  void randomAuthenticatedMuxFramesLeaveTheServerServing() throws Exception {
+    java.util.Random rnd = new java.util.Random(4242);
+    TargetAddress t = new TargetAddress("127.0.0.1", origin.port());
+    for (int c = 0; c < 150; c++) {
+      try (Socket s = Probe.connect(Probe.currentPort(h))) {
+        int port = s.getPort();
+        ClientHandshake hs = new ClientHandshake(MasterKey.derive(TtHarness.KEY), AeadMethod.AES_256_GCM, port,
+            Padding.OFF, 16384, UnpooledByteBufAllocator.DEFAULT);
+        ByteBuf out = Unpooled.buffer();
+        out.writeBytes(hs.hello(ClientRequest.mux(System.currentTimeMillis() / 1000), null));
+        Aead aead = SessionKeys.streamAead(MasterKey.derive(TtHarness.KEY), hs.salt(), Direction.CLIENT_TO_SERVER,
+            AeadMethod.AES_256_GCM, port);
+        long counter = 2;
+        int frames = 1 + rnd.nextInt(12);
+        for (int f = 0; f < frames; f++) {
+          int type = rnd.nextInt(10) < 8 ? rnd.nextInt(6) : rnd.nextInt(256);
+          int stream = rnd.nextInt(4) == 0 ? rnd.nextInt() : rnd.nextInt(4);
+          ByteBuf payload = Unpooled.buffer();
+          switch (rnd.nextInt(4)) {
+            case 0 -> {
+              t.encode(payload);
+              payload.writeCharSequence(GET, StandardCharsets.US_ASCII);
+            }
+            case 1 -> payload.writeInt(rnd.nextInt());
+            case 2 -> payload.writeByte(rnd.nextInt(256));
+            default -> {
+              byte[] junk = new byte[rnd.nextInt(300)];
+              rnd.nextBytes(junk);
+              payload.writeBytes(junk);
+            }
+          }
+          ByteBuf header = Unpooled.buffer().writeShort(payload.readableBytes()).writeByte(0).writeByte(type)
+              .writeInt(stream);
+          aead.seal(counter++, header, 0, header.readableBytes(), out);
+          aead.seal(counter++, payload, 0, payload.readableBytes(), out);
+        }
+        try {
+          s.getOutputStream().write(ByteBufUtil.getBytes(out));
+        } catch (IOException e) {
+          // closed already: fine
+        }
+        Probe.read(s, 150, System.nanoTime());
+      }
+      if (c % 50 == 49) {
+        Probe.goodClientWorks(h, origin);
+      }
+    }
+    Probe.goodClientWorks(h, origin);
+  }
+
   /** A well-formed stream by hand: OPEN with the request, then the REPLY and the origin's answer come back. */
   @Test
   void aHandWrittenStreamGetsItsAnswer() throws Exception {

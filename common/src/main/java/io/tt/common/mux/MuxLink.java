@@ -38,6 +38,14 @@ public final class MuxLink implements CoverTraffic.Covered {
       link.fail("OPEN sent to a client");
     }
 
+    /** Client: the server refused a stream (after the stream's own handler heard of it). */
+    default void refused(MuxStream stream, ReplyStatus status) {
+    }
+
+    /** A NOOP frame came (cover traffic or a keep-alive). */
+    default void coverFrame() {
+    }
+
     /** A stream ended, with its byte counts. */
     default void streamEnded(MuxStream stream) {
     }
@@ -384,7 +392,7 @@ public final class MuxLink implements CoverTraffic.Covered {
       return;
     }
     switch (type) {
-      case NOOP -> { }
+      case NOOP -> peer.coverFrame();
       case OPEN -> onOpen(id, payload);
       case REPLY -> {
         if (server || payload.readableBytes() != 1) {
@@ -394,7 +402,11 @@ public final class MuxLink implements CoverTraffic.Covered {
         MuxStream s = live(id);
         ReplyStatus status = ReplyStatus.of(payload.getUnsignedByte(payload.readerIndex()));
         if (s != null) {
-          s.onReply(status == null ? ReplyStatus.GENERAL_FAILURE : status);
+          ReplyStatus st = status == null ? ReplyStatus.GENERAL_FAILURE : status;
+          s.onReply(st);
+          if (st != ReplyStatus.OK) {
+            peer.refused(s, st);
+          }
         }
       }
       case CLOSE -> {
