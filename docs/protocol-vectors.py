@@ -115,12 +115,12 @@ def main():
         ks = hkdf(mk, SALT_S, "tt/1 s2c " + m)
         req = b"\x03" + struct.pack(">Q", 1764000000)
         client = (SALT_C + frame(m, kc, 0, req, 2, PORT)
-                  + mux_frame(m, kc, 2, 0x01, 1, socks_addr("example.com", 443) + b"GET", 7, PORT)
+                  + mux_frame(m, kc, 2, 0x01, 1, b"\x01" + socks_addr("example.com", 443) + b"GET", 7, PORT)
                   + mux_frame(m, kc, 4, 0x03, 1, b" / HTTP/1.1", 0, PORT)
                   + mux_frame(m, kc, 6, 0x05, 1, struct.pack(">I", 65536), 3, PORT)
                   + mux_frame(m, kc, 8, 0x04, 1, b"", 0, PORT))
         out("mux-client " + m, master=mk, client_salt=SALT_C, port=PORT, timestamp=1764000000,
-            frames="MUX pad 2; OPEN 1 example.com:443 GET pad 7; DATA 1 ' / HTTP/1.1' pad 0; "
+            frames="MUX pad 2; OPEN 1 flags 1 example.com:443 GET pad 7; DATA 1 ' / HTTP/1.1' pad 0; "
                    "WINDOW 1 65536 pad 3; CLOSE 1 pad 0", bytes=client)
         server = (SALT_S + frame(m, ks, 0, SALT_C + b"\x00", 5, PORT)
                   + mux_frame(m, ks, 2, 0x02, 1, b"\x00", 1, PORT)

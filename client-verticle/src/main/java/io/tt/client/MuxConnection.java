@@ -35,6 +35,9 @@ final class MuxConnection implements MuxLink.Peer {
 
     io.tt.common.proxy.TargetAddress target();
 
+    /** Whether the application goes on without the server's success reply (SOCKS5, answered at once). */
+    boolean holdsReply();
+
     /** False once the application has gone: no stream is opened for it. */
     boolean wanted();
   }
@@ -134,7 +137,7 @@ final class MuxConnection implements MuxLink.Peer {
     ByteBuf early = r.takeEarly();
     MuxStream s;
     try {
-      s = link.open(r.target(), early);
+      s = link.open(r.target(), early, r.holdsReply());
     } finally {
       ReferenceCountUtil.release(early);
     }

@@ -177,6 +177,11 @@ final class ProxyInbound {
     }
 
     @Override
+    public boolean holdsReply() {
+      return connect.mode() == HandshakeResult.Connect.Mode.SOCKS5;
+    }
+
+    @Override
     public io.tt.common.proxy.TargetAddress target() {
       return connect.target();
     }

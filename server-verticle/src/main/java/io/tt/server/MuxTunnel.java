@@ -88,7 +88,7 @@ final class MuxTunnel implements MuxLink.Peer {
   }
 
   @Override
-  public void opened(MuxLink l, int id, TargetAddress target) {
+  public void opened(MuxLink l, int id, TargetAddress target, boolean holdReply) {
     MuxStream s = l.accept(id);
     if (l.streamCount() > ctx.config().muxStreams()) {
       LOG.fine(() -> "mux stream refused: more than " + ctx.config().muxStreams() + " on one connection");
@@ -119,8 +119,8 @@ final class MuxTunnel implements MuxLink.Peer {
         return;
       }
       targetSocket.pause();
-      // The client sent data already: it waits for the target's answer, which the reply can travel with.
-      s.attachTarget(targetSocket, s.peerSpoke());
+      // The client does not wait for the reply (it said so, or it sent data already): it goes with the answer.
+      s.attachTarget(targetSocket, holdReply || s.peerSpoke());
     });
   }
 

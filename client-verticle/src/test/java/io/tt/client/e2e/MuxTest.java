@@ -30,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MuxTest {
 
   static TestOrigin origin;
+  /** Time stands still (mid-slot): no port jump while a test counts connections. */
+  static final long FROZEN_AT = System.currentTimeMillis() / 60_000 * 60_000 + 30_000;
+  static final io.tt.common.schedule.SlotClock FROZEN = () -> FROZEN_AT;
 
   @BeforeAll
   static void start() throws Exception {
@@ -71,7 +74,9 @@ class MuxTest {
   /** 100 sequential requests and 24 parallel ones: all intact, over a handful of TT connections. */
   @Test
   void manyStreamsShareFewConnections() throws Exception {
-    try (TtHarness h = new TtHarness(200, 60, "chacha20-poly1305").start()) {
+    try (TtHarness h = new TtHarness(200, 60, "chacha20-poly1305")) {
+      // A frozen clock: a slot change in the middle would rightly move new streams to a new connection.
+      h.startServer(FROZEN).startClient(FROZEN);
       var stats = h.server.context().stats();
       for (int i = 0; i < 100; i++) {
         Curl.Result r = Curl.run(20, "-s", "-x", h.socksUrl(), "http://127.0.0.1:" + origin.port() + "/hello");
@@ -109,7 +114,7 @@ class MuxTest {
   void aStalledStreamStopsOnlyItself() throws Exception {
     try (TtHarness h = new TtHarness(200, 60, "aes-256-gcm")) {
       h.clientConfig.put("instances", 1);
-      h.start();
+      h.startServer(FROZEN).startClient(FROZEN); // no slot change midway
       var stats = h.server.context().stats();
       long big = 1L << 30;
       try (Socket stalled = socks5(h.proxyPort)) {

@@ -67,7 +67,7 @@ class HostileMuxTest {
   }
 
   private static ByteBuf open(TargetAddress target, String data) {
-    ByteBuf p = Unpooled.buffer();
+    ByteBuf p = Unpooled.buffer().writeByte(0); // flags: wait for the reply
     target.encode(p);
     p.writeCharSequence(data, StandardCharsets.US_ASCII);
     return p;
@@ -123,7 +123,10 @@ class HostileMuxTest {
   void malformedFramesCloseTheConnection() throws Exception {
     TargetAddress t = new TargetAddress("127.0.0.1", origin.port());
     closedAfter("an OPEN with a bad address type", (enc, out) ->
-        frame(enc, MuxFrameType.OPEN, 1, Unpooled.wrappedBuffer(new byte[] {9, 1, 2, 3, 4, 0, 80}), out));
+        frame(enc, MuxFrameType.OPEN, 1, Unpooled.wrappedBuffer(new byte[] {0, 9, 1, 2, 3, 4, 0, 80}), out));
+    closedAfter("an OPEN with an unknown flag", (enc, out) ->
+        frame(enc, MuxFrameType.OPEN, 1, Unpooled.wrappedBuffer(new byte[] {2, 1, 127, 0, 0, 1, 0, 80}), out));
+    closedAfter("an empty OPEN", (enc, out) -> frame(enc, MuxFrameType.OPEN, 1, Unpooled.EMPTY_BUFFER, out));
     closedAfter("a REPLY from the client", (enc, out) -> {
       frame(enc, MuxFrameType.OPEN, 1, open(t, ""), out);
       frame(enc, MuxFrameType.REPLY, 1, Unpooled.wrappedBuffer(new byte[] {0}), out);
@@ -255,6 +258,7 @@ class HostileMuxTest {
           ByteBuf payload = Unpooled.buffer();
           switch (rnd.nextInt(4)) {
             case 0 -> {
+              payload.writeByte(rnd.nextInt(3));
               t.encode(payload);
               payload.writeCharSequence(GET, StandardCharsets.US_ASCII);
             }
@@ -285,9 +289,13 @@ class HostileMuxTest {
     Probe.goodClientWorks(h, origin);
   }
 
-  /** A well-formed stream by hand: OPEN with the request, then the REPLY and the origin's answer come back. */
-  @Test
-  void aHandWrittenStreamGetsItsAnswer() throws Exception {
+  /**
+   * A well-formed stream by hand: OPEN with the request, then the REPLY and the origin's answer come back, REPLY
+   * first, whether the client asks to wait for it (flags 0) or not (flags 1: it comes with the answer).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1})
+  void aHandWrittenStreamGetsItsAnswer(int flags) throws Exception {
     try (Socket s = Probe.connect(Probe.currentPort(h))) {
       int port = s.getPort();
       ClientHandshake hs = new ClientHandshake(MasterKey.derive(TtHarness.KEY), AeadMethod.AES_256_GCM, port,
@@ -295,7 +303,9 @@ class HostileMuxTest {
       ByteBuf out = Unpooled.buffer();
       out.writeBytes(hs.hello(ClientRequest.mux(System.currentTimeMillis() / 1000), null));
       hs.encoder().startMux();
-      frame(hs.encoder(), MuxFrameType.OPEN, 1, open(new TargetAddress("127.0.0.1", origin.port()), GET), out);
+      ByteBuf open = open(new TargetAddress("127.0.0.1", origin.port()), GET);
+      open.setByte(0, flags);
+      frame(hs.encoder(), MuxFrameType.OPEN, 1, open, out);
       s.getOutputStream().write(ByteBufUtil.getBytes(out));
 
       ByteBuf in = Unpooled.buffer();

@@ -34,7 +34,7 @@ public final class MuxLink implements CoverTraffic.Covered {
      * Server: an OPEN for a new stream to {@code target}. The peer calls {@link #accept} (and then connects) or
      * {@link #refuse}, before it returns; the OPEN's data then goes to the accepted stream.
      */
-    default void opened(MuxLink link, int stream, TargetAddress target) {
+    default void opened(MuxLink link, int stream, TargetAddress target, boolean holdReply) {
       link.fail("OPEN sent to a client");
     }
 
@@ -152,11 +152,16 @@ public final class MuxLink implements CoverTraffic.Covered {
 
   // ------------------------------------------------------------------------------------------------ opening
 
+  /** OPEN flag: the client does not wait for a success REPLY, which may then travel with the target's first bytes. */
+  public static final int OPEN_HOLD_REPLY = 0x01;
+
   /**
    * Client: opens a new stream to {@code target}; {@code data} (may be null; consumed, not released) goes in the
-   * OPEN frame and, what does not fit there, in DATA frames after it, in the same write.
+   * OPEN frame and, what does not fit there, in DATA frames after it, in the same write. {@code holdReply} when the
+   * application does not wait for the server's answer (SOCKS5 answered at once): the success REPLY then comes
+   * with the target's first bytes, one frame and one wake-up fewer.
    */
-  public MuxStream open(TargetAddress target, ByteBuf data) {
+  public MuxStream open(TargetAddress target, ByteBuf data, boolean holdReply) {
     if (server || closed) {
       throw new IllegalStateException(closed ? "mux connection closed" : "only a client opens streams");
     }
@@ -166,8 +171,9 @@ public final class MuxLink implements CoverTraffic.Covered {
     int id = highestOpened + 1;
     MuxStream s = register(id);
     int dataLen = data == null ? 0 : data.readableBytes();
-    int first = Math.min(dataLen, Math.max(0, encoder.chunk() - target.encodedLength()));
-    ByteBuf payload = alloc.heapBuffer(target.encodedLength() + first);
+    int first = Math.min(dataLen, Math.max(0, encoder.chunk() - 1 - target.encodedLength()));
+    ByteBuf payload = alloc.heapBuffer(1 + target.encodedLength() + first);
+    payload.writeByte(holdReply ? OPEN_HOLD_REPLY : 0);
     target.encode(payload);
     if (first > 0) {
       payload.writeBytes(data, first);
@@ -438,6 +444,11 @@ public final class MuxLink implements CoverTraffic.Covered {
       fail("bad OPEN");
       return;
     }
+    if (!payload.isReadable() || (payload.getUnsignedByte(payload.readerIndex()) & ~OPEN_HOLD_REPLY) != 0) {
+      fail("bad OPEN flags");
+      return;
+    }
+    boolean holdReply = (payload.readUnsignedByte() & OPEN_HOLD_REPLY) != 0;
     TargetAddress target;
     try {
       target = TargetAddress.decode(payload);
@@ -449,7 +460,7 @@ public final class MuxLink implements CoverTraffic.Covered {
       return;
     }
     highestOpened = id;
-    peer.opened(this, id, target);
+    peer.opened(this, id, target, holdReply);
     MuxStream s = streams.get(id);
     if (s != null && payload.isReadable() && !closed) {
       ByteBuf data = alloc.directBuffer(payload.readableBytes());

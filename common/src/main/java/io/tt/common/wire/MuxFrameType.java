@@ -4,7 +4,9 @@ package io.tt.common.wire;
 public enum MuxFrameType {
   /** Discarded by the receiver: cover traffic and keep-alives. Stream 0. */
   NOOP(0x00),
-  /** Client to server: open a stream to the target in the payload (SOCKS5 address form), then its first data. */
+  /**
+   * Client to server: open a stream; the payload is flags (1), the target (SOCKS5 address form), its first data.
+   */
   OPEN(0x01),
   /** Server to client: the outcome of an OPEN, one status byte (section 5.2's codes). */
   REPLY(0x02),

@@ -176,6 +176,7 @@ class ProtocolVectorsTest {
     assertEquals(FrameDecoder.Result.FRAME, dec.decodeOne(wire, payload));
     assertEquals(MuxFrameType.OPEN, MuxFrameType.of(dec.frameType()));
     assertEquals(1, dec.stream());
+    assertEquals(1, payload.readByte(), "flags: hold the reply");
     assertEquals(TargetAddress.parse("example.com:443", 0), TargetAddress.decode(payload));
     assertEquals("GET", payload.toString(StandardCharsets.US_ASCII));
     payload.clear();
@@ -201,7 +202,7 @@ class ProtocolVectorsTest {
     out.writeBytes(hex(b.get("client_salt")));
     enc.encodeFrame(head, 0, head.readableBytes(), 2, out);
     enc.startMux();
-    ByteBuf open = Unpooled.buffer();
+    ByteBuf open = Unpooled.buffer().writeByte(1);
     TargetAddress.parse("example.com:443", 0).encode(open);
     open.writeCharSequence("GET", StandardCharsets.US_ASCII);
     enc.encodeMuxFrame(MuxFrameType.OPEN, 1, open, 0, open.readableBytes(), 7, out);
