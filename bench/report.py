@@ -15,8 +15,8 @@ for line in open(raw):
     except ValueError:
         pass
 
-configs = [c for c in ["direct", "tt-aes", "tt-chacha", "tt-aes-j17", "tt-chacha-j17", "ss-aes", "ss-chacha",
-                       "ss-aes-nagle", "netty-floor"]
+configs = [c for c in ["direct", "tt-aes", "tt-chacha", "tt-aes-j17", "tt-chacha-j17", "tt-aes-nomux", "ss-aes",
+                       "ss-chacha", "ss-aes-nagle", "netty-floor"]
            if any(k[0] == c for k in vals)]
 scale_ns = sorted({int(m[5:].split("_")[0]) for (_, m) in vals if m.startswith("scale")})
 metrics = [

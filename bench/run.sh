@@ -38,7 +38,7 @@ KEY=tt-bench-key-$$
 ORIGIN_PORT=29080
 TT_RANGE_NEW=29100-29199
 TT_RANGE_17=29200-29299
-P_TT_AES_NEW=29011 P_TT_CHA_NEW=29012 P_TT_AES_17=29013 P_TT_CHA_17=29014
+P_TT_AES_NEW=29011 P_TT_CHA_NEW=29012 P_TT_AES_17=29013 P_TT_CHA_17=29014 P_TT_AES_NOMUX=29015
 P_SS_SRV_AES=29021 P_SS_SRV_CHA=29022 P_SS_AES=29031 P_SS_CHA=29032 P_SS_SRV_NAGLE=29023 P_SS_NAGLE=29033
 P_FLOOR_SRV=29041 P_FLOOR=29042
 
@@ -229,7 +229,11 @@ start_origin
 tt_server "$JAVA_NEW" $TT_RANGE_NEW tt-server-new; TT_SRV_NEW=$LAST_PID
 tt_client "$JAVA_NEW" $TT_RANGE_NEW $P_TT_AES_NEW aes-256-gcm tt-aes-new; TT_CLI_AES_NEW=$LAST_PID
 tt_client "$JAVA_NEW" $TT_RANGE_NEW $P_TT_CHA_NEW chacha20-poly1305 tt-cha-new; TT_CLI_CHA_NEW=$LAST_PID
-configs=("tt-aes|$P_TT_AES_NEW|$TT_CLI_AES_NEW|$TT_SRV_NEW" "tt-chacha|$P_TT_CHA_NEW|$TT_CLI_CHA_NEW|$TT_SRV_NEW")
+# TT's per-connection mode (--mux 0: a TT connection and handshake per proxied connection), connection rate only.
+TT_EXTRA_OPTS="${TT_EXTRA_OPTS:-} --mux 0" tt_client "$JAVA_NEW" $TT_RANGE_NEW $P_TT_AES_NOMUX aes-256-gcm tt-aes-nomux
+TT_CLI_AES_NOMUX=$LAST_PID
+configs=("tt-aes|$P_TT_AES_NEW|$TT_CLI_AES_NEW|$TT_SRV_NEW" "tt-chacha|$P_TT_CHA_NEW|$TT_CLI_CHA_NEW|$TT_SRV_NEW"
+         "tt-aes-nomux|$P_TT_AES_NOMUX|$TT_CLI_AES_NOMUX|$TT_SRV_NEW")
 if ! skip j17; then
   tt_server "$JAVA_17" $TT_RANGE_17 tt-server-17; TT_SRV_17=$LAST_PID
   tt_client "$JAVA_17" $TT_RANGE_17 $P_TT_AES_17 aes-256-gcm tt-aes-17; TT_CLI_AES_17=$LAST_PID
@@ -250,7 +254,7 @@ log "warm-up of every proxy: 1 GiB, one parallel round, $WARM_CONN connections (
 for c in "${configs[@]}"; do
   IFS='|' read -r name port cpid spid <<<"$c"
   [ "$port" = none ] && continue
-  if [ "$name" != netty-floor ]; then
+  if [ "$name" != netty-floor ] && [ "$name" != tt-aes-nomux ]; then
     curl -s -x "socks5h://127.0.0.1:$port" -o /dev/null "http://127.0.0.1:$ORIGIN_PORT/1073741824" || log "$name warm-up failed"
     parallel "$name" 0 "$port"
   fi
@@ -265,7 +269,7 @@ for run in $(seq 1 "$RUNS"); do
   for c in "${configs[@]}"; do
     IFS='|' read -r name port cpid spid <<<"$c"
     log "run $run/$RUNS: $name"
-    if [ "$name" != ss-aes-nagle ] && [ "$name" != netty-floor ]; then
+    if [ "$name" != ss-aes-nagle ] && [ "$name" != netty-floor ] && [ "$name" != tt-aes-nomux ]; then
       bulk "$name" "$run" "$port" "$cpid" "$spid"
       parallel "$name" "$run" "$port"
     fi
@@ -283,14 +287,19 @@ done
 for p in "${PIDS[@]:1}"; do stop_pid "$p"; done
 
 # ---------------------------------------------------------------- scale
-# Each tunnel holds two sockets in the client and two in the server: N is capped by the open-files limit.
-scale_cap=$(( (NOFILE - 300) / 2 ))
+# ss-libev holds two sockets per tunnel in each process; TT (mux, 4 streams per TT connection) one per tunnel plus
+# one per four: N is capped by the open-files limit, for each by its own need.
+ss_cap=$(( (NOFILE - 300) / 2 ))
+tt_cap=$(( (NOFILE - 300) * 4 / 5 ))
 if ! skip scale; then
   for n in $SCALE_NS; do
-    N=$n
-    [ "$N" -gt "$scale_cap" ] && { log "scale $n: the open-files limit ($NOFILE, hard) allows $scale_cap tunnels per process"; N=$scale_cap; }
     for run in $(seq 1 "$SCALE_RUNS"); do
       for cfg in tt-aes tt-chacha ss-aes ss-chacha; do
+        N=$n; cap=$ss_cap; [[ $cfg == tt-* ]] && cap=$tt_cap
+        if [ "$N" -gt "$cap" ]; then
+          [ "$run" = 1 ] && log "scale $n $cfg: the open-files limit ($NOFILE, hard) allows $cap tunnels per process"
+          N=$cap
+        fi
         case $cfg in
           tt-aes|tt-chacha)
             m=aes-256-gcm; [ $cfg = tt-chacha ] && m=chacha20-poly1305
