@@ -187,6 +187,43 @@ class MuxTest {
     }
   }
 
+  /**
+   * A protocol whose server speaks first (SMTP, FTP, MySQL): the SOCKS5 stream, which waits a moment for the
+   * application's first bytes to put them in its OPEN, opens without them and the banner arrives.
+   */
+  @Test
+  void aServerThatSpeaksFirstIsHeard() throws Exception {
+    try (java.net.ServerSocket banner = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress());
+         TtHarness h = new TtHarness(200, 60, "chacha20-poly1305")) {
+      h.start();
+      Thread t = new Thread(() -> {
+        try (Socket s = banner.accept()) {
+          s.getOutputStream().write("220 smtp.example ESMTP\r\n".getBytes(StandardCharsets.US_ASCII));
+          s.getInputStream().read(); // until the client goes
+        } catch (Exception e) {
+          // test over
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", h.proxyPort), 5000);
+        s.setSoTimeout(5000);
+        OutputStream out = s.getOutputStream();
+        InputStream in = s.getInputStream();
+        out.write(new byte[] {5, 1, 0});
+        int port = banner.getLocalPort();
+        out.write(new byte[] {5, 1, 0, 1, 127, 0, 0, 1, (byte) (port >> 8), (byte) port});
+        out.flush();
+        assertEquals(2 + 10, in.readNBytes(12).length);
+        long t0 = System.nanoTime();
+        byte[] line = in.readNBytes(24);
+        assertEquals("220 smtp.example ESMTP\r\n", new String(line, StandardCharsets.US_ASCII));
+        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "the banner took long");
+      }
+    }
+  }
+
   /** Over the server's cap of streams per connection an OPEN is refused: the HTTP proxy says 403. */
   @Test
   void streamsOverTheServersCapAreRefused() throws Exception {
