@@ -21,6 +21,7 @@ TARGETS=(
   "common ProxyHandshakeFuzzTest#firstBytes"
   "common HttpFramersFuzzTest#requests"
   "common HttpFramersFuzzTest#responses"
+  "common MuxLinkFuzzTest#serverSide"
   "server-verticle FakeSiteFuzzTest#requestCycle"
 )
 selected=()

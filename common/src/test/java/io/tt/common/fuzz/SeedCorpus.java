@@ -33,6 +33,55 @@ public final class SeedCorpus {
     wireDecode();
     proxy();
     responses();
+    muxLink();
+  }
+
+  // ------------------------------------------------------------------ MuxLinkFuzzTest.serverSide
+
+  /** The head of a mux seed: method, when targets connect, whether they stall, both salts, the frame count. */
+  static Seed mux(boolean aes, boolean connectLater, boolean full, int frames) {
+    return new Seed().bool(aes).bool(connectLater).bool(full).bytes(SALT).bytes(SALT).integer(0, 24, frames);
+  }
+
+  /** An OPEN of the next stream to the origin, with flags 0 or 1 and {@code data}. */
+  static Seed open(Seed s, int flags, String data) {
+    return s.integer(0, 11, 0).integer(0, 3, 0).integer(0, 5, flags == 1 ? 3 : 0).integer(0, 4, 0).bool(false)
+        .integer(0, 300, data.length()).bytes(ascii(data));
+  }
+
+  /** DATA of {@code len} bytes for the latest stream ({@code big}: up to 65,000). */
+  static Seed data(Seed s, int len, boolean big) {
+    s.integer(0, 11, 2).integer(0, 3, 1);
+    return big ? s.integer(0, 10, 0).integer(0, 65_000, len) : s.integer(0, 10, 1).integer(0, 2_000, len);
+  }
+
+  static void muxLink() throws IOException {
+    String dir = "MuxLinkFuzzTestInputs/serverSide/";
+    write(dir + "open-data-close", data(open(mux(true, false, false, 3), 1, "GET"), 40, false)
+        .integer(0, 11, 5).integer(0, 3, 1).integer(0, 7, 1).integer(0, 8, 0));
+    write(dir + "two-streams-connect-later-in-pieces", data(open(data(open(mux(false, true, false, 4), 0, "a"), 100,
+        false), 1, "b"), 7, false).integer(0, 8, 3).integer(0, 1, 1).integer(0, 64, 30).integer(0, 1, 1)
+        .integer(0, 64, 1).integer(0, 1, 1).integer(0, 64, 50));
+    Seed beyond = open(mux(true, false, true, 6), 0, "");
+    for (int i = 0; i < 5; i++) {
+      data(beyond, 60_000, true);
+    }
+    write(dir + "stalled-target-window-exceeded", beyond.integer(0, 8, 0));
+    write(dir + "data-for-a-stream-never-opened", new Seed().bytes(mux(true, false, false, 1).toByteArray())
+        .integer(0, 11, 2).integer(0, 3, 0).integer(0, 10, 1).integer(0, 2_000, 3).integer(0, 8, 0));
+    write(dir + "reply-from-the-client", open(mux(true, false, false, 2), 0, "")
+        .integer(0, 11, 7).integer(0, 3, 1).integer(0, 8, 0));
+    write(dir + "unknown-type", open(mux(true, false, false, 2), 0, "")
+        .integer(0, 11, 9).integer(0, 3, 1).integer(6, 255, 9).integer(0, 20, 2).bytes(new byte[] {1, 2})
+        .integer(0, 8, 0));
+    write(dir + "tampered-second-frame", open(mux(false, false, false, 2), 1, "x")
+        .integer(0, 11, 10).integer(0, 3, 1).bool(true).integer(0, 8, 0));
+    write(dir + "window-of-zero", open(mux(true, false, false, 2), 0, "")
+        .integer(0, 11, 6).integer(0, 3, 1).integer(0, 7, 1).integer(0, 3, 0)
+        .integer(Integer.MIN_VALUE, Integer.MAX_VALUE, 0).integer(0, 8, 0));
+    write(dir + "window-then-more-data", data(open(mux(false, false, false, 3), 1, "GET"), 2_000, false)
+        .integer(0, 11, 6).integer(0, 3, 1).integer(0, 7, 1).integer(0, 3, 1).integer(1, 1 << 20, 65_536)
+        .integer(0, 8, 0));
   }
 
   // ------------------------------------------------------------------ FrameDecoderFuzzTest.decode
@@ -153,6 +202,8 @@ public final class SeedCorpus {
         .integer(0, 3, 0), 20, helloLength(0, 20, 1)));
     write(dir + "unknown-command", split(hello(true, true, true, 3, 7, 0, NOW, 0, v4, 0, 0).integer(0, 2, 0)
         .integer(0, 3, 0), 20, helloLength(7, 0, 0)));
+    write(dir + "mux", split(hello(true, true, true, 3, 3, 0, NOW, 4, null, 0, 1).integer(0, 2, 0)
+        .integer(0, 3, 0), 20, helloLength(0, 0, 1)));
     write(dir + "empty-domain", split(hello(true, true, true, 0, null, 0, NOW, 3, new byte[] {3, 0, 0, 80}, 0, 0)
         .integer(0, 2, 0).integer(0, 3, 0), 20, helloLength(4, 0, 0)));
     write(dir + "truncated-target", split(hello(true, true, true, 0, null, 0, NOW, 3, new byte[] {1, 10, 0}, 0, 0)

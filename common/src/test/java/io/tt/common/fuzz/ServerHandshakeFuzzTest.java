@@ -232,8 +232,9 @@ class ServerHandshakeFuzzTest {
     }
     int cmd = payload[0] & 0xff;
     long ts = ByteBufLong.of(payload, 1);
-    if (cmd == Command.TUN_STREAM.code()) {
-      return new Object[] {"TUN_STREAM @" + ts, Arrays.copyOfRange(payload, 9, payload.length)};
+    if (cmd == Command.TUN_STREAM.code() || cmd == Command.MUX.code()) {
+      // No target; what follows is data (a MUX request's server then refuses any, but the handshake accepts).
+      return new Object[] {Command.of(cmd) + " @" + ts, Arrays.copyOfRange(payload, 9, payload.length)};
     }
     if (cmd != Command.CONNECT.code() || payload.length < 10) {
       return null;
