@@ -122,11 +122,17 @@ start_origin() {
   wait_port $ORIGIN_PORT
 }
 
-# tt_server JAVA_HOME RANGE NAME -> sets LAST_PID
+# tt_server JAVA_HOME RANGE NAME -> sets LAST_PID; returns once the server listens (its ports jump, so the log says)
 tt_server() {
   TT_KEY=$KEY TT_JAVA="$1/bin/java" bin/tt server -l 127.0.0.1 -r "$2" -m aes-256-gcm,chacha20-poly1305 \
     >"$WORK/$3.log" 2>&1 &
   LAST_PID=$!; PIDS+=($LAST_PID)
+  local i
+  for i in $(seq 1 150); do
+    grep -q "TT server listening" "$WORK/$3.log" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  log "the TT server $3 did not say it listens"
 }
 # tt_client JAVA_HOME RANGE PORT METHOD NAME
 tt_client() {
