@@ -18,6 +18,8 @@ class ProxyEndToEndTest {
   static TestOrigin origin6;
   static TtHarness aes;
   static TtHarness chacha;
+  /** A TT connection per proxied connection (--mux 0), as before multiplexing. */
+  static TtHarness perConnection;
 
   @BeforeAll
   static void start() throws Exception {
@@ -26,11 +28,14 @@ class ProxyEndToEndTest {
     origin6 = new TestOrigin("::1");
     aes = new TtHarness(200, 60, "aes-256-gcm").start();
     chacha = new TtHarness(200, 60, "chacha20-poly1305").start();
+    perConnection = new TtHarness(200, 60, "aes-256-gcm");
+    perConnection.clientConfig.put("mux", 0);
+    perConnection.start();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {aes, chacha, origin, origin6}) {
+    for (AutoCloseable c : new AutoCloseable[] {aes, chacha, perConnection, origin, origin6}) {
       if (c != null) {
         c.close();
       }
@@ -59,7 +64,7 @@ class ProxyEndToEndTest {
   void otherCombinationsArriveIntact() throws Exception {
     long n = 64L << 20;
     String expected = TestOrigin.sha256Of(n);
-    for (TtHarness h : new TtHarness[] {aes, chacha}) {
+    for (TtHarness h : new TtHarness[] {aes, chacha, perConnection}) {
       assertEquals(expected, Curl.sha256(60, "--proxy", h.httpProxyUrl(), url(n)).stdout());
       assertEquals(expected, Curl.sha256(60, "-x", h.socksUrl(), url(n)).stdout());
       // HTTP CONNECT tunnel (curl -p) and SOCKS5 with a local name lookup (IPv4 target)
@@ -112,5 +117,13 @@ class ProxyEndToEndTest {
     assertEquals("502", http.stdout(), http.stderr());
     Curl.Result socks = Curl.run(20, "-x", aes.socksUrl(), "http://127.0.0.1:" + closed + "/");
     assertNotEquals(0, socks.exit());
+    // HTTP CONNECT over mux waits for the server's REPLY, so a refused target is a 502 (a TT connection of its own
+    // answers 200 once the server is reached, and the target's refusal then ends the connection).
+    Curl.Result connect = Curl.run(20, "-p", "--proxy", aes.httpProxyUrl(), "-o", "/dev/null", "-w",
+        "%{http_connect}", "http://127.0.0.1:" + closed + "/");
+    assertEquals("502", connect.stdout(), "HTTP CONNECT to a closed port: " + connect.stderr());
+    Curl.Result perConn = Curl.run(20, "-p", "--proxy", perConnection.httpProxyUrl(), "http://127.0.0.1:" + closed
+        + "/");
+    assertNotEquals(0, perConn.exit());
   }
 }
