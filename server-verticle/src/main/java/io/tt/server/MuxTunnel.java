@@ -109,8 +109,8 @@ final class MuxTunnel implements MuxLink.Peer {
         LOG.fine(() -> "connect to " + target + " failed: " + ar.cause().getMessage());
         if (!s.isClosed()) { // else the client closed it, or the link went, and it was counted as ended
           ctx.stats().tunnelsOpen.decrement();
-          l.refuse(s, ReplyStatus.ofConnectFailure(ar.cause()));
         }
+        l.refuse(s, ReplyStatus.ofConnectFailure(ar.cause()));
         return;
       }
       NetSocketInternal targetSocket = (NetSocketInternal) ar.result();

@@ -206,14 +206,16 @@ public final class MuxLink implements CoverTraffic.Covered {
 
   /**
    * Server: refuses a stream (its target could not be reached, or too many streams) with a non-zero status. Not
-   * reported to {@link Peer#streamEnded}: a stream ends either way, refused or ended, once.
+   * reported to {@link Peer#streamEnded}: a stream ends either way, refused or ended, once. A stream the client
+   * closed meanwhile gets no REPLY; what came for it is dropped all the same.
    */
   public void refuse(MuxStream s, ReplyStatus status) {
-    s.abort();
+    boolean live = !s.isClosed();
+    s.abort(); // drops what came for it, also when the client closed it first
     if (streams.remove(s.id()) != null) {
       noteIfIdle();
     }
-    if (!closed) {
+    if (live && !closed) {
       sendReply(s.id(), status, null);
     }
   }

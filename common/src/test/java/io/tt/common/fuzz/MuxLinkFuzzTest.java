@@ -47,6 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * types, a tampered frame; whether the targets connect at once or after every frame, and whether they take no more
  * bytes (so no credit comes back).
  *
+ * Targets connected later may also fail to connect (the server then refuses the streams the client still has).
+ *
  * <p>Invariants, against a model of the spec: no exception; the connection is closed exactly when the model finds
  * the first violation; without one, each target got exactly its stream's bytes, in order; with one, a prefix of
  * them and nothing from beyond it (a target connected after it got nothing); a stream the client closed has its
@@ -134,6 +136,7 @@ class MuxLinkFuzzTest {
     AeadMethod method = p.consumeBoolean() ? AeadMethod.AES_256_GCM : AeadMethod.CHACHA20_POLY1305;
     boolean connectLater = p.consumeBoolean();
     boolean targetsFull = p.consumeBoolean();
+    boolean connectsFail = connectLater && p.consumeInt(0, 3) == 0;
     byte[] salt = Fuzz.bytes(p, Frames.SALT_LENGTH);
     byte[] serverSalt = Fuzz.bytes(p, Frames.SALT_LENGTH);
 
@@ -353,10 +356,16 @@ class MuxLinkFuzzTest {
       }
       tunnel.messages.handle(Unpooled.wrappedBuffer(piece));
     }
+    Set<Integer> refused = new HashSet<>();
     if (connectLater) {
-      // The targets connect after every frame came (the server checks the link first, as MuxTunnel does).
+      // The targets connect (or fail to) after every frame came, as MuxTunnel's callbacks would.
       for (Map.Entry<Integer, MuxStream> e : streams.entrySet()) {
-        if (!link.isClosed()) {
+        if (connectsFail) {
+          if (!e.getValue().isClosed() && !link.isClosed()) {
+            refused.add(e.getKey());
+          }
+          link.refuse(e.getValue(), io.tt.common.wire.ReplyStatus.CONNECTION_REFUSED);
+        } else if (!link.isClosed()) {
           Socket t = new Socket();
           t.full = targetsFull;
           targets.put(e.getKey(), t);
@@ -375,7 +384,7 @@ class MuxLinkFuzzTest {
     for (Map.Entry<Integer, ByteArrayOutputStream> e : expect.entrySet()) {
       Socket t = targets.get(e.getKey());
       if (t == null) {
-        assertTrue(violation && connectLater, "stream " + e.getKey() + " never reached its target");
+        assertTrue(connectLater && (violation || connectsFail), "stream " + e.getKey() + " never reached its target");
         continue;
       }
       byte[] want = e.getValue().toByteArray();
@@ -404,12 +413,19 @@ class MuxLinkFuzzTest {
       assertNotNull(t);
       int stream = back.stream();
       switch (t) {
-        case REPLY -> assertTrue(replied.add(stream), "two REPLYs for stream " + stream);
+        case REPLY -> {
+          assertTrue(replied.add(stream), "two REPLYs for stream " + stream);
+          int status = payload.readUnsignedByte();
+          assertEquals(refused.contains(stream) ? 0x05 : 0x00, status, "REPLY status of stream " + stream);
+        }
         case DATA, CLOSE -> assertTrue(replied.contains(stream), t + " before the REPLY of stream " + stream);
         case WINDOW -> assertTrue(streams.containsKey(stream));
         case NOOP -> { }
         default -> throw new AssertionError("the server sent " + t);
       }
+    }
+    for (int stream : refused) {
+      assertTrue(replied.contains(stream), "refused stream " + stream + " got no REPLY");
     }
     link.close();
   }

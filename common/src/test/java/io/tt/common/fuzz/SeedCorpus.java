@@ -40,7 +40,16 @@ public final class SeedCorpus {
 
   /** The head of a mux seed: method, when targets connect, whether they stall, both salts, the frame count. */
   static Seed mux(boolean aes, boolean connectLater, boolean full, int frames) {
-    return new Seed().bool(aes).bool(connectLater).bool(full).bytes(SALT).bytes(SALT).integer(0, 24, frames);
+    return mux(aes, connectLater, full, false, frames);
+  }
+
+  /** {@code connectsFail}: the targets, connected after every frame, refuse (only with {@code connectLater}). */
+  static Seed mux(boolean aes, boolean connectLater, boolean full, boolean connectsFail, int frames) {
+    Seed s = new Seed().bool(aes).bool(connectLater).bool(full);
+    if (connectLater) {
+      s.integer(0, 3, connectsFail ? 0 : 1);
+    }
+    return s.bytes(SALT).bytes(SALT).integer(0, 24, frames);
   }
 
   /** An OPEN of the next stream to the origin, with flags 0 or 1 and {@code data}. */
@@ -69,6 +78,8 @@ public final class SeedCorpus {
     write(dir + "stalled-target-window-exceeded", beyond.integer(0, 8, 0));
     write(dir + "data-for-a-stream-never-opened", new Seed().bytes(mux(true, false, false, 1).toByteArray())
         .integer(0, 11, 2).integer(0, 3, 0).integer(0, 10, 1).integer(0, 2_000, 3).integer(0, 8, 0));
+    write(dir + "refused-after-the-client-closed", data(open(open(mux(true, true, false, true, 4), 0, "GET"), 1,
+        "x"), 10, false).integer(0, 11, 5).integer(0, 3, 2).integer(0, 7, 1).integer(0, 8, 0));
     write(dir + "reply-from-the-client", open(mux(true, false, false, 2), 0, "")
         .integer(0, 11, 7).integer(0, 3, 1).integer(0, 8, 0));
     write(dir + "unknown-type", open(mux(true, false, false, 2), 0, "")
