@@ -19,11 +19,14 @@ import java.util.concurrent.ThreadFactory;
  * A Vert.x transport that is the native one (epoll, kqueue) with two changes for connection-heavy proxies:
  * sockets are accepted on the event loop that listens ({@link CallerLoopGroup}), and socket options that would
  * only restate the kernel's defaults are not set (Vert.x sets six or seven of them on every socket, each a system
- * call: TCP_QUICKACK, TCP_CORK, SO_KEEPALIVE, TCP_USER_TIMEOUT, SO_REUSEADDR, SO_REUSEPORT when off).
+ * call: TCP_QUICKACK, TCP_CORK, SO_KEEPALIVE, TCP_USER_TIMEOUT, SO_REUSEADDR, SO_REUSEPORT when off). The sockets
+ * of one address, one per loop, share their connections by load ({@link LoopBalancer}).
  */
 final class LoopAcceptTransport implements Transport {
 
   private final Transport nativeTransport;
+  /** Null with {@code -Dtt.balance=hash}: the kernel's hash of the addresses picks the loop (for A/B runs). */
+  private final LoopBalancer balancer = "hash".equals(System.getProperty("tt.balance")) ? null : new LoopBalancer();
   private EventLoopGroup ioLoops;
 
   LoopAcceptTransport(Transport nativeTransport) {
@@ -47,6 +50,10 @@ final class LoopAcceptTransport implements Transport {
   public void configure(NetServerOptions options, boolean domainSocket, ServerBootstrap bootstrap) {
     nativeTransport.configure(options, domainSocket, bootstrap);
     SocketDefaults.strip(bootstrap);
+    // A socket per event loop (LoopListeners asks for SO_REUSEPORT): the loops share its connections by load.
+    if (balancer != null && options.isReusePort() && !domainSocket && bootstrap.config().handler() == null) {
+      bootstrap.handler(balancer.member());
+    }
   }
 
   @Override

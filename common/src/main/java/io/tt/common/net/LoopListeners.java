@@ -20,9 +20,10 @@ import java.util.Map;
 
 /**
  * The listening sockets of one side of TT (shared by its event-loop verticles): every event loop listens on the
- * port with a socket of its own (SO_REUSEPORT), so the kernel spreads new connections over the loops and each is
- * accepted and served by one thread, never handed over. Vert.x would bind one socket per address and hand every
- * connection it accepts to a loop in turn. Measured on 2 cores: 8-12 % more new connections per second.
+ * port with a socket of its own (SO_REUSEPORT), so a connection is accepted and served by one thread. Vert.x would
+ * bind one socket per address and hand every connection it accepts to a loop in turn. Measured on 2 cores: 8-12 %
+ * more new connections per second. The kernel queues the connections on the first socket and its loop hands one
+ * to another loop only when it serves more than the others ({@link LoopBalancer}).
  *
  * <p>SO_REUSEPORT would also let another process of the same user bind the port and silently take a share of the
  * connections, so the first of our sockets on an address is bound only after a plain bind of the address

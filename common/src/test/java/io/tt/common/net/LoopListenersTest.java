@@ -16,15 +16,21 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Real loopback sockets: a listening socket per event loop, and a port in use elsewhere still refused. */
+/**
+ * Real loopback sockets: a listening socket per event loop, connections one after another kept on one loop and
+ * overlapping ones shared, and a port in use elsewhere still refused.
+ */
 class LoopListenersTest {
 
   private static final String HOST = "127.0.0.1";
@@ -45,10 +51,17 @@ class LoopListenersTest {
   }
 
   @Test
-  void everyEventLoopAcceptsOnItsOwnSocket() throws Exception {
+  void everyEventLoopListensOnItsOwnSocketAndTheKernelHashSpreadsThem() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    System.setProperty("tt.balance", "hash");
+    try {
+      vertx = TtTransport.apply(Vertx.builder()).with(new VertxOptions().setEventLoopPoolSize(2)).build();
+    } finally {
+      System.clearProperty("tt.balance");
+    }
     int port = freePort();
-    Set<String> acceptedOn = ConcurrentHashMap.newKeySet();
-    listenFromTwoLoops(new LoopListeners(), port, acceptedOn);
+    Map<String, AtomicInteger> acceptedOn = new ConcurrentHashMap<>();
+    listenFromTwoLoops(new LoopListeners(), port, acceptedOn, true);
     assertEquals(2, listeningSockets(port), "listening sockets on the port (/proc/net/tcp*)");
     // The kernel spreads connections over the sockets by their addresses: 64 all on one socket is a 2^-63 chance.
     for (int i = 0; i < 64; i++) {
@@ -58,6 +71,53 @@ class LoopListenersTest {
       }
     }
     assertEquals(2, acceptedOn.size(), "connections accepted by both event loops: " + acceptedOn);
+  }
+
+  @Test
+  void connectionsOneAfterAnotherStayOnOneEventLoop() throws Exception {
+    int port = freePort();
+    Map<String, AtomicInteger> acceptedOn = new ConcurrentHashMap<>();
+    listenFromTwoLoops(new LoopListeners(), port, acceptedOn, true);
+    assertEquals(2, listeningSockets(port), "a listening socket per event loop (/proc/net/tcp*)");
+    // With the kernel's hash, 64 connections on one loop would be a 2^-63 chance.
+    for (int i = 0; i < 64; i++) {
+      try (Socket s = new Socket(HOST, port)) {
+        s.setSoTimeout(5_000);
+        assertEquals(i & 0xff, s.getInputStream().read(), "served");
+        assertEquals(-1, s.getInputStream().read(), "closed by the server");
+      }
+    }
+    assertEquals(1, acceptedOn.size(), "64 connections one after another, served by one event loop: " + acceptedOn);
+    assertEquals(64, acceptedOn.values().iterator().next().get());
+  }
+
+  @Test
+  void overlappingConnectionsAreSharedByTheEventLoops() throws Exception {
+    int port = freePort();
+    Map<String, AtomicInteger> acceptedOn = new ConcurrentHashMap<>();
+    listenFromTwoLoops(new LoopListeners(), port, acceptedOn, false);
+    int n = 40;
+    List<Socket> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        Socket s = new Socket(HOST, port);
+        s.setSoTimeout(5_000);
+        open.add(s);
+      }
+      for (Socket s : open) {
+        s.getOutputStream().write(7);
+        assertEquals(7, s.getInputStream().read(), "echoed, whichever loop serves it");
+      }
+      // The first loop hands a connection over once it serves LoopBalancer.MARGIN more than the other.
+      assertEquals(2, acceptedOn.size(), "both event loops serve the 40 open connections: " + acceptedOn);
+      for (AtomicInteger k : acceptedOn.values()) {
+        assertTrue(Math.abs(k.get() - n / 2) <= LoopBalancer.MARGIN, "within the margin of an even share: " + acceptedOn);
+      }
+    } finally {
+      for (Socket s : open) {
+        s.close();
+      }
+    }
   }
 
   @Test
@@ -71,7 +131,7 @@ class LoopListenersTest {
   @Test
   void aPortHeldByAnotherTtIsRefusedThoughBothAskForReusePort() throws Exception {
     int port = freePort();
-    listenFromTwoLoops(new LoopListeners(), port, ConcurrentHashMap.newKeySet());
+    listenFromTwoLoops(new LoopListeners(), port, new ConcurrentHashMap<>(), true);
     // Another TT process would have listeners of its own: it must not join the first one's sockets.
     assertRefused(new LoopListeners(), port);
   }
@@ -85,7 +145,7 @@ class LoopListenersTest {
     listeners.release(HOST, port);
     server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     // Another TT takes the port while it is free (its sockets ask for SO_REUSEPORT too).
-    listenFromTwoLoops(new LoopListeners(), port, ConcurrentHashMap.newKeySet());
+    listenFromTwoLoops(new LoopListeners(), port, new ConcurrentHashMap<>(), true);
     // Without the release, the first would skip its probe and silently join the other's sockets.
     assertRefused(listeners, port);
     listeners.release(HOST, port); // a second release of a released port changes nothing
@@ -108,14 +168,23 @@ class LoopListenersTest {
     }
   }
 
-  private void listenFromTwoLoops(LoopListeners listeners, int port, Set<String> acceptedOn) throws Exception {
-    java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Listens from two event-loop verticles; counts the connections each loop's thread serves. {@code numbered}: each
+   * connection gets its number as one byte and is closed; else it echoes what it reads until the peer closes.
+   */
+  private void listenFromTwoLoops(LoopListeners listeners, int port, Map<String, AtomicInteger> acceptedOn,
+                                  boolean numbered) throws Exception {
+    AtomicInteger served = new AtomicInteger();
     vertx.deployVerticle(() -> new VerticleBase() {
       @Override
       public Future<?> start() {
         return listeners.listen(vertx, new NetServerOptions(), so -> {
-          acceptedOn.add(Thread.currentThread().getName());
-          so.end(io.vertx.core.buffer.Buffer.buffer(new byte[] {(byte) served.getAndIncrement()}));
+          acceptedOn.computeIfAbsent(Thread.currentThread().getName(), t -> new AtomicInteger()).incrementAndGet();
+          if (numbered) {
+            so.end(io.vertx.core.buffer.Buffer.buffer(new byte[] {(byte) served.getAndIncrement()}));
+          } else {
+            so.handler(so::write);
+          }
         }, port, HOST);
       }
     }, new DeploymentOptions().setInstances(2)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
