@@ -33,6 +33,9 @@ final class LoopBalancer {
   /** Open connections the first loop may have above the least loaded one before it hands new ones over. */
   static final int MARGIN = 2;
 
+  /** Why the kernel last refused to steer a group to its first socket, or null (for diagnostics and tests). */
+  static volatile String steeringRefused;
+
   private final Map<SocketAddress, List<Member>> groups = new ConcurrentHashMap<>();
 
   /** A handler for one listening channel of a group. */
@@ -83,6 +86,7 @@ final class LoopBalancer {
       if (first[0]) {
         String refused = ReuseportSteering.toFirstSocket(listener);
         if (refused != null) {
+          steeringRefused = refused;
           LOG.log(Level.FINE, () -> "connections on " + address + " spread by the kernel's hash: " + refused);
         }
       }
