@@ -1,9 +1,9 @@
 package io.tt.common.net;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.channel.ChannelDuplexHandler;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +20,10 @@ import java.util.logging.Logger;
  * serves {@link #MARGIN} more open connections than the least loaded loop, which then gets it.
  *
  * <p>Why: with the hash, one connection after another lands on a loop at random, and each lands on a thread that
- * has been asleep, with cold caches, while the other just served the last. On two cores that cost about 7 % of the
- * rate of sequential connections through the client (bench/README.md). Connections that overlap still spread over
- * all loops; a hand-over to another loop costs that loop a wake-up, paid only when the first one is busy.
+ * has been asleep, with cold caches, while the other just served the last. On two cores, keeping them on one loop
+ * gave 0-7 % more sequential connections per second and 2-7 % less CPU per request (bench/README.md, item 19).
+ * Connections that overlap still spread over all loops; a hand-over to another loop costs that loop a wake-up,
+ * paid only when the first one is busy.
  *
  * <p>One balancer per Vert.x instance; its handlers sit on the listening channels, before Netty's acceptor.
  */
