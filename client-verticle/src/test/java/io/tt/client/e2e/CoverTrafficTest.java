@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CoverTrafficTest {
 
   @ParameterizedTest(name = "cover-traffic {0} ms")
-  @ValueSource(ints = {0, 200})
+  @ValueSource(ints = {0, 100})
   void idleTunnelSendsCoverFramesOnlyWhenAskedTo(int coverMillis) throws Exception {
     Vertx vertx = Vertx.vertx();
     NetServer silent = vertx.createNetServer().connectHandler(so -> so.handler(so::write)) // echo, but we stay idle
@@ -59,7 +59,9 @@ class CoverTrafficTest {
       if (coverMillis == 0) {
         assertEquals(0, frames, "no cover traffic unless configured");
       } else {
-        assertTrue(frames >= 4, "an idle 2.5 s at a 200 ms mean should carry several cover frames, got " + frames);
+        // About 19 expected; fewer than 4 is a chance below 1 in 200,000 (simulated), where a 200 ms mean gave
+        // 1 in 180 and failed a full run here.
+        assertTrue(frames >= 4, "an idle 2.5 s at a 100 ms mean should carry several cover frames, got " + frames);
       }
     } finally {
       vertx.close();
