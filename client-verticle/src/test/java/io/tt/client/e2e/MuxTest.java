@@ -190,8 +190,8 @@ class MuxTest {
   }
 
   /**
-   * A protocol whose server speaks first (SMTP, FTP, MySQL): the SOCKS5 stream, which waits a moment for the
-   * application's first bytes to put them in its OPEN, opens without them and the banner arrives.
+   * A protocol whose server speaks first (SMTP, FTP, MySQL): the SOCKS5 stream opens with no bytes from the
+   * application, and the target's banner reaches it within a moment.
    */
   @Test
   void aServerThatSpeaksFirstIsHeard() throws Exception {

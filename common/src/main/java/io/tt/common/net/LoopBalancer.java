@@ -2,6 +2,8 @@ package io.tt.common.net;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import java.net.SocketAddress;
@@ -44,8 +46,11 @@ final class LoopBalancer {
     return new Member();
   }
 
-  /** One listening socket of a group, and the connections its loop serves. */
-  final class Member extends ChannelDuplexHandler {
+  /**
+   * One listening socket of a group, and the connections its loop serves; it listens to their close futures
+   * itself, so counting a connection allocates nothing.
+   */
+  final class Member extends ChannelDuplexHandler implements ChannelFutureListener {
     private final AtomicInteger open = new AtomicInteger();
     private volatile ChannelHandlerContext ctx;
     private List<Member> group;
@@ -118,32 +123,37 @@ final class LoopBalancer {
       Member least = leastLoaded(g);
       Member target = open.get() - least.open.get() < MARGIN ? this : least;
       target.open.incrementAndGet();
-      child.closeFuture().addListener(f -> target.open.decrementAndGet());
+      child.closeFuture().addListener(target);
       if (target == this) {
         ctx.fireChannelRead(child);
-        return;
+      } else {
+        target.ctx.executor().execute(() -> target.adopt(child, this));
       }
-      ChannelHandlerContext there = target.ctx;
-      there.executor().execute(() -> {
-        if (there.channel().isActive()) {
-          there.fireChannelRead(child);
-        } else {
-          // That socket closed meanwhile (its port retired, or shutdown): serve the connection here after all.
-          ctx.executor().execute(() -> {
-            if (ctx.channel().isActive()) {
-              ctx.fireChannelRead(child);
-            } else {
-              child.unsafe().closeForcibly();
-            }
-          });
-        }
-      });
+    }
+
+    /** On this loop: serves a connection handed over by {@code from}, or gives it back if this socket closed. */
+    private void adopt(Channel child, Member from) {
+      if (ctx.channel().isActive()) {
+        ctx.fireChannelRead(child);
+      } else if (from != this) {
+        // This socket closed meanwhile (its port retired, or shutdown): the accepting loop serves it after all.
+        from.ctx.executor().execute(() -> from.adopt(child, from));
+      } else {
+        child.unsafe().closeForcibly();
+      }
+    }
+
+    /** A connection this loop served has closed. */
+    @Override
+    public void operationComplete(ChannelFuture closed) {
+      open.decrementAndGet();
     }
 
     private Member leastLoaded(List<Member> g) {
       Member best = this;
       int least = open.get();
-      for (Member m : g) {
+      for (int i = 0; i < g.size(); i++) { // no iterator per connection
+        Member m = g.get(i);
         int n = m.open.get();
         if (n < least) {
           best = m;
@@ -151,11 +161,6 @@ final class LoopBalancer {
         }
       }
       return best;
-    }
-
-    /** Connections this loop serves now (for tests). */
-    int open() {
-      return open.get();
     }
   }
 }
