@@ -55,15 +55,15 @@ final class ReuseportSteering {
       return "not a native channel: " + listener.getClass().getSimpleName();
     }
     try {
-      // struct sock_filter {u16 code; u8 jt; u8 jf; u32 k}: ret #0
-      Memory filter = new Memory(8);
-      filter.clear();
-      filter.setShort(0, BPF_RET_K);
-      // struct sock_fprog {unsigned short len; struct sock_filter *filter} on LP64: the pointer at offset 8
-      Memory program = new Memory(16);
+      // One block, the call's argument, so the filter cannot be freed before the kernel copies it (a separate
+      // Memory known only by its address would be unreachable, and freeable, during the call).
+      // At 0, struct sock_fprog {unsigned short len; struct sock_filter *filter} on LP64: the pointer at offset 8.
+      // At 16, struct sock_filter {u16 code; u8 jt; u8 jf; u32 k}: ret #0.
+      Memory program = new Memory(24);
       program.clear();
       program.setShort(0, (short) 1);
-      program.setPointer(8, filter);
+      program.setPointer(8, program.share(16));
+      program.setShort(16, BPF_RET_K);
       int rc = Libc.setsockopt(unix.fd().intValue(), SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, program, 16);
       return rc == 0 ? null : "setsockopt(SO_ATTACH_REUSEPORT_CBPF) failed, errno " + Native.getLastError();
     } catch (UnsatisfiedLinkError | RuntimeException e) {
