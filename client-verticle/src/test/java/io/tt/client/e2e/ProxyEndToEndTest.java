@@ -73,6 +73,38 @@ class ProxyEndToEndTest {
     }
   }
 
+  /**
+   * A SOCKS5 client that sends its greeting, its CONNECT and its request in one write gets the method reply, the
+   * success reply and the origin's answer in that order (the success reply is flushed ahead of the stream's OPEN;
+   * the method reply owed with it must still come first), with and without mux.
+   */
+  @Test
+  void socks5SentInOneWriteIsAnsweredInOrder() throws Exception {
+    for (TtHarness h : new TtHarness[] {aes, perConnection}) {
+      byte[] answer = pipelinedSocks5(h.proxyPort, origin.port());
+      String text = new String(answer, java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertTrue(answer.length > 12, "answer too short: " + text);
+      assertEquals("0500", java.util.HexFormat.of().formatHex(answer, 0, 2), "method reply first");
+      assertEquals("05000001", java.util.HexFormat.of().formatHex(answer, 2, 6), "then the success reply");
+      String http = text.substring(12);
+      assertTrue(http.startsWith("HTTP/1.0 200") || http.startsWith("HTTP/1.1 200"), http);
+      assertTrue(http.endsWith("hello from 127.0.0.1:" + origin.port() + "\n"), http);
+    }
+  }
+
+  /** Greeting, CONNECT to 127.0.0.1:port and an HTTP/1.0 GET in one write; everything read until the close. */
+  private static byte[] pipelinedSocks5(int proxyPort, int port) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", proxyPort)) {
+      s.setSoTimeout(20_000);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.write(new byte[] {5, 1, 0, 5, 1, 0, 1, 127, 0, 0, 1, (byte) (port >> 8), (byte) port});
+      out.write(("GET /hello HTTP/1.0\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().write(out.toByteArray());
+      return s.getInputStream().readAllBytes();
+    }
+  }
+
   @Test
   void socks5TargetsOfEveryAddressType() throws Exception {
     String v4 = "http://127.0.0.1:" + origin.port() + "/hello";
