@@ -229,6 +229,8 @@ connrate() {
   p99=$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$line"); failed=$(sed -n 's/.* failed=\([0-9]*\).*/\1/p' <<<"$line")
   if [ -z "$rate" ]; then log "$cfg connrate failed: $(tail -2 "$WORK/connrate.err")"; record "$cfg" conn_rps "$run" 0; return; fi
   [ "${failed:-0}" != 0 ] && log "$cfg connrate: $failed of $CONN_N requests failed: $(head -2 "$WORK/connrate.err")"
+  local wf; wf=$(sed -n 's/.* warm_failed=\([0-9]*\).*/\1/p' <<<"$line")
+  [ "${wf:-0}" != 0 ] && log "$cfg connrate: $wf of $CONN_WARM warm-up requests failed: $(grep -m1 warm-up "$WORK/connrate.err")"
   record "$cfg" conn_rps "$run" "$rate"; record "$cfg" conn_p50_ms "$run" "$p50"; record "$cfg" conn_p99_ms "$run" "$p99"
   record "$cfg" conn_failed "$run" "${failed:-0}"
 }
