@@ -8,6 +8,7 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.tt.common.proxy.TargetAddress;
 import io.tt.common.relay.CoverTraffic;
 import io.tt.common.wire.FrameDecoder;
+import io.tt.common.net.SegmentSizedReads;
 import io.tt.common.wire.FrameEncoder;
 import io.tt.common.wire.Frames;
 import io.tt.common.wire.MuxFrameType;
@@ -144,6 +145,11 @@ public final class MuxLink implements CoverTraffic.Covered {
   @Override
   public boolean isClosed() {
     return closed;
+  }
+
+  /** The largest read of a stream's plain socket whose DATA frames still leave as one loopback segment. */
+  int plainReadLimit() {
+    return encoder.largestPayloadWithin(SegmentSizedReads.LOOPBACK_SEGMENT);
   }
 
   boolean isBackedUp() {

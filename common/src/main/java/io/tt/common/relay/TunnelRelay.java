@@ -2,6 +2,7 @@ package io.tt.common.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.tt.common.net.SegmentSizedReads;
 import io.tt.common.wire.FrameEncoder;
 import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -66,6 +67,8 @@ public final class TunnelRelay implements CoverTraffic.Covered {
                                   FrameOpener opener, Listener listener, ByteBuf opening) {
     TunnelRelay r = new TunnelRelay(plain, tunnel, encoder, opener, listener);
     r.heldOpening = opening;
+    SegmentSizedReads.apply(plain.channelHandlerContext().channel(),
+        encoder.largestPayloadWithin(SegmentSizedReads.LOOPBACK_SEGMENT));
     plain.messageHandler(r::fromPlain);
     tunnel.messageHandler(r::fromTunnel);
     plain.drainHandler(v -> tunnel.resume());

@@ -50,6 +50,36 @@ public final class FrameEncoder {
     return payloadLength + frames * ((mux ? Frames.MUX_FRAME_OVERHEAD : Frames.FRAME_OVERHEAD) + Frames.MAX_PADDING);
   }
 
+  /**
+   * The largest payload that, after a connection's first frame, seals to at most {@code sealedLimit} bytes with
+   * the most padding its frames may get: what one read of a plain socket may take so that it leaves as one
+   * loopback TCP segment ({@link io.tt.common.net.SegmentSizedReads}).
+   */
+  public int largestPayloadWithin(int sealedLimit) {
+    int perFrame = mux ? Frames.MUX_FRAME_OVERHEAD : Frames.FRAME_OVERHEAD;
+    int frames = (sealedLimit + chunk + perFrame - 1) / (chunk + perFrame); // at most this many frames fit
+    int payload = sealedLimit - frames * perFrame;
+    for (int over; payload > 1 && (over = maxSealed(payload) - sealedLimit) > 0; ) {
+      payload -= over; // padding may push it over; it only shrinks, so this ends
+    }
+    return Math.max(1, payload);
+  }
+
+  /** The most {@code payload} bytes seal to after a connection's first frame, padding included. */
+  private int maxSealed(int payload) {
+    int perFrame = mux ? Frames.MUX_FRAME_OVERHEAD : Frames.FRAME_OVERHEAD;
+    int full = payload / chunk;
+    int last = payload % chunk;
+    int n = payload + (full + (last > 0 ? 1 : 0)) * perFrame;
+    if (padding.pads(chunk, false)) {
+      n += full * Frames.MAX_PADDING;
+    }
+    if (last > 0 && padding.pads(last, false)) {
+      n += Frames.MAX_PADDING;
+    }
+    return n;
+  }
+
   /** Seals all readable bytes of {@code payload} (consuming them) as one or more frames appended to {@code out}. */
   public void encode(ByteBuf payload, ByteBuf out) {
     if (mux) {

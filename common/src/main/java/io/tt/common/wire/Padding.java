@@ -20,12 +20,16 @@ public enum Padding {
   public static final int SMALL = 1024;
 
   public int padFor(int payloadLength, boolean firstFrame) {
-    boolean pad = switch (this) {
+    return pads(payloadLength, firstFrame) ? ThreadLocalRandom.current().nextInt(MAX + 1) : 0;
+  }
+
+  /** Whether a frame of {@code payloadLength} bytes gets padding (of up to {@link #MAX} bytes). */
+  public boolean pads(int payloadLength, boolean firstFrame) {
+    return switch (this) {
       case OFF -> firstFrame;
       case AUTO -> firstFrame || payloadLength < SMALL;
       case FULL -> true;
     };
-    return pad ? ThreadLocalRandom.current().nextInt(MAX + 1) : 0;
   }
 
   public static Padding fromName(String s) {

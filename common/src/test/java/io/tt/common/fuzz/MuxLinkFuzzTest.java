@@ -60,6 +60,9 @@ class MuxLinkFuzzTest {
   static final long WINDOW = 1 << 20;
   static final TargetAddress ORIGIN = new TargetAddress("127.0.0.1", 8080);
 
+  /** A channel for its config only: stand-in sockets hand it out as theirs. */
+  static final io.netty.channel.Channel CONFIG_ONLY = new io.netty.channel.embedded.EmbeddedChannel();
+
   /** A stand-in socket: records writes and closes, hands the test the handlers the link sets. */
   static final class Socket {
     Handler<Object> messages;
@@ -75,6 +78,7 @@ class MuxLinkFuzzTest {
           new Class<?>[] {ChannelHandlerContext.class}, (p, m, a) -> switch (m.getName()) {
             case "alloc" -> alloc;
             case "executor" -> ImmediateEventExecutor.INSTANCE;
+            case "channel" -> CONFIG_ONLY; // a stream sizes the reads of its socket through the channel's config
             case "close" -> {
               closeNow();
               yield null;
