@@ -24,7 +24,7 @@ public final class Options {
     l.add(value("r", "port-range", "range", TunnelSettings.DEFAULT_PORT_RANGE, "Ports the server jumps over"));
     l.add(value(null, "slot-seconds", "seconds", String.valueOf(TunnelSettings.DEFAULT_SLOT_SECONDS), "Length of a port slot"));
     l.add(value(null, "padding", "policy", "auto", "Frame padding: off, auto, full"));
-    l.add(value(null, "frame-size", "bytes", String.valueOf(TunnelSettings.DEFAULT_FRAME_SIZE), "Largest payload per frame"));
+    l.add(value(null, "frame-size", "bytes", String.valueOf(TunnelSettings.DEFAULT_FRAME_SIZE), "Largest payload per frame (a burst's first 256 KiB go in frames of at most 16 KiB)"));
     l.add(value(null, "timestamp-window", "seconds", "slot-seconds + 30", "Largest clock difference accepted"));
     l.add(value(null, "connect-timeout", "ms", "10000", "Connect timeout"));
     l.add(value(null, "instances", "n", "cores", "Event-loop verticle instances"));

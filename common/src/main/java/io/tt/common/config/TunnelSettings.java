@@ -19,7 +19,7 @@ public record TunnelSettings(List<Secret> keys, List<AeadMethod> methods, PortRa
   public static final String DEFAULT_METHOD = "chacha20-poly1305";
   public static final String DEFAULT_PORT_RANGE = "1024-65535";
   public static final int DEFAULT_SLOT_SECONDS = 60;
-  public static final int DEFAULT_FRAME_SIZE = 16384;
+  public static final int DEFAULT_FRAME_SIZE = 65535;
 
   public TunnelSettings {
     keys = List.copyOf(keys);

@@ -12,16 +12,30 @@ import io.tt.common.crypto.Aead;
  */
 public final class FrameEncoder {
 
+  /**
+   * The frames of a burst's first {@link #BURST_START} bytes carry at most this much, whatever {@code chunk} allows:
+   * the receiver opens a frame only once all of it has come, so on a slow link a small first frame reaches the
+   * application sooner (as TLS's dynamic record sizing). A burst is what is sealed without a pause of
+   * {@link #BURST_GAP_NANOS}; bulk then goes in the largest frames, which cost fewer seals per byte.
+   */
+  public static final int START_CHUNK = 16384;
+  static final int BURST_START = 256 * 1024;
+  static final long BURST_GAP_NANOS = 1_000_000_000L;
+
   private final Aead aead;
   private final Padding padding;
   private final int chunk;
+  /** Bytes sealed in this burst, up to {@link #BURST_START}. */
+  private int burstBytes;
+  private long lastSealNanos;
   private final ByteBuf header = Unpooled.buffer(Frames.MUX_HEADER_PLAIN, Frames.MUX_HEADER_PLAIN);
   private long counter;
   private boolean first = true;
   private boolean mux;
 
   /**
-   * @param chunk largest payload per frame (1..65535); larger input is split
+   * @param chunk largest payload per frame (1..65535); larger input is split, and early in a burst into frames of
+   *     at most {@link #START_CHUNK}
    */
   public FrameEncoder(Aead aead, Padding padding, int chunk) {
     if (chunk < 1 || chunk > Frames.MAX_PAYLOAD) {
@@ -46,7 +60,8 @@ public final class FrameEncoder {
    * {@code payloadLength} bytes of payload.
    */
   public int maxEncodedLength(int payloadLength) {
-    int frames = Math.max(1, (payloadLength + chunk - 1) / chunk);
+    int smallest = Math.min(chunk, START_CHUNK);
+    int frames = Math.max(1, (payloadLength + smallest - 1) / smallest);
     return payloadLength + frames * ((mux ? Frames.MUX_FRAME_OVERHEAD : Frames.FRAME_OVERHEAD) + Frames.MAX_PADDING);
   }
 
@@ -56,22 +71,23 @@ public final class FrameEncoder {
    * loopback TCP segment ({@link io.tt.common.net.SegmentSizedReads}).
    */
   public int largestPayloadWithin(int sealedLimit) {
+    int smallest = Math.min(chunk, START_CHUNK); // a burst's first frames are the most, so the most overhead
     int perFrame = mux ? Frames.MUX_FRAME_OVERHEAD : Frames.FRAME_OVERHEAD;
-    int frames = (sealedLimit + chunk + perFrame - 1) / (chunk + perFrame); // at most this many frames fit
+    int frames = (sealedLimit + smallest + perFrame - 1) / (smallest + perFrame); // at most this many frames fit
     int payload = sealedLimit - frames * perFrame;
-    for (int over; payload > 1 && (over = maxSealed(payload) - sealedLimit) > 0; ) {
+    for (int over; payload > 1 && (over = maxSealed(payload, smallest) - sealedLimit) > 0; ) {
       payload -= over; // padding may push it over; it only shrinks, so this ends
     }
     return Math.max(1, payload);
   }
 
-  /** The most {@code payload} bytes seal to after a connection's first frame, padding included. */
-  private int maxSealed(int payload) {
+  /** The most {@code payload} bytes seal to in frames of {@code size}, after a connection's first frame. */
+  private int maxSealed(int payload, int size) {
     int perFrame = mux ? Frames.MUX_FRAME_OVERHEAD : Frames.FRAME_OVERHEAD;
-    int full = payload / chunk;
-    int last = payload % chunk;
+    int full = payload / size;
+    int last = payload % size;
     int n = payload + (full + (last > 0 ? 1 : 0)) * perFrame;
-    if (padding.pads(chunk, false)) {
+    if (padding.pads(size, false)) {
       n += full * Frames.MAX_PADDING;
     }
     if (last > 0 && padding.pads(last, false)) {
@@ -85,11 +101,27 @@ public final class FrameEncoder {
     if (mux) {
       throw new IllegalStateException("a mux connection carries mux frames only");
     }
+    int size = frameSize(payload.readableBytes());
     do {
-      int len = Math.min(chunk, payload.readableBytes());
+      int len = Math.min(size, payload.readableBytes());
       encodeFrame(payload, payload.readerIndex(), len, padding.padFor(len, first), out);
       payload.skipBytes(len);
     } while (payload.isReadable());
+  }
+
+  /** The largest payload per frame for the next {@code payloadLength} bytes: small early in a burst. */
+  private int frameSize(int payloadLength) {
+    if (chunk <= START_CHUNK) {
+      return chunk;
+    }
+    long now = System.nanoTime();
+    if (now - lastSealNanos > BURST_GAP_NANOS) {
+      burstBytes = 0;
+    }
+    lastSealNanos = now;
+    int size = burstBytes < BURST_START ? START_CHUNK : chunk;
+    burstBytes = (int) Math.min(BURST_START, (long) burstBytes + payloadLength);
+    return size;
   }
 
   /** Seals a frame that carries only padding (cover traffic; in mux mode a NOOP frame); the peer discards it. */
@@ -103,8 +135,9 @@ public final class FrameEncoder {
 
   /** Mux mode: seals all readable bytes of {@code payload} (consuming them) as DATA frames of {@code stream}. */
   public void encodeMuxData(int stream, ByteBuf payload, ByteBuf out) {
+    int size = frameSize(payload.readableBytes());
     while (payload.isReadable()) {
-      int len = Math.min(chunk, payload.readableBytes());
+      int len = Math.min(size, payload.readableBytes());
       encodeMuxFrame(MuxFrameType.DATA, stream, payload, payload.readerIndex(), len, padding.padFor(len, first), out);
       payload.skipBytes(len);
     }

@@ -166,4 +166,30 @@ class FrameCodecTest {
     assertEquals(3, frames);
     assertEquals(3, plain.readableBytes());
   }
+
+  /** A burst's first 256 KiB go in frames of at most 16 KiB, the rest in the largest; a pause starts a new burst. */
+  @org.junit.jupiter.api.Test
+  void framesGrowAfterABurstsStart() throws Exception {
+    FrameEncoder enc = encoder(AeadMethod.AES_256_GCM, Padding.OFF, 65535, 1);
+    int read = 65_000;
+    int early = sealedLength(enc, 1); // the padded first frame
+    assertTrue(early > 0);
+    for (int i = 0; i < 5; i++) { // each begins within the burst's first 256 KiB (the fifth at 260,001 bytes)
+      assertEquals(read + 4 * Frames.FRAME_OVERHEAD, sealedLength(enc, read), "read " + i + " in 16 KiB frames");
+    }
+    assertEquals(read + Frames.FRAME_OVERHEAD, sealedLength(enc, read), "then one frame per read");
+    Thread.sleep(1_100);
+    assertEquals(read + 4 * Frames.FRAME_OVERHEAD, sealedLength(enc, read), "a new burst after a pause");
+    FrameEncoder small = encoder(AeadMethod.AES_256_GCM, Padding.OFF, 4096, 1);
+    sealedLength(small, 1);
+    assertEquals(read + 16 * Frames.FRAME_OVERHEAD, sealedLength(small, read), "a smaller frame size is kept");
+  }
+
+  private static int sealedLength(FrameEncoder enc, int payload) {
+    ByteBuf out = ALLOC.buffer();
+    enc.encode(Unpooled.wrappedBuffer(new byte[payload]), out);
+    int n = out.readableBytes();
+    out.release();
+    return n;
+  }
 }
