@@ -57,6 +57,7 @@ public final class MuxLink implements CoverTraffic.Covered {
 
   private final NetSocketInternal tunnel;
   private final FrameEncoder encoder;
+  private final SegmentSizedReads plainReads;
   /** Set by {@link #start}: the client sends its first OPEN before the server's salt is there to key it. */
   private FrameDecoder decoder;
   private final ByteBufAllocator alloc;
@@ -89,6 +90,7 @@ public final class MuxLink implements CoverTraffic.Covered {
     }
     this.tunnel = tunnel;
     this.encoder = encoder;
+    this.plainReads = new SegmentSizedReads(encoder.largestPayloadWithin(SegmentSizedReads.LOOPBACK_SEGMENT));
     this.alloc = tunnel.channelHandlerContext().alloc();
     this.server = server;
     this.receiveWindow = receiveWindow;
@@ -147,9 +149,9 @@ public final class MuxLink implements CoverTraffic.Covered {
     return closed;
   }
 
-  /** The largest read of a stream's plain socket whose DATA frames still leave as one loopback segment. */
-  int plainReadLimit() {
-    return encoder.largestPayloadWithin(SegmentSizedReads.LOOPBACK_SEGMENT);
+  /** How the streams' plain sockets read: no more than their DATA frames can carry in one loopback segment. */
+  SegmentSizedReads plainReads() {
+    return plainReads;
   }
 
   boolean isBackedUp() {

@@ -3,7 +3,6 @@ package io.tt.common.mux;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.ReferenceCountUtil;
-import io.tt.common.net.SegmentSizedReads;
 import io.tt.common.wire.ReplyStatus;
 import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -79,7 +78,7 @@ public final class MuxStream {
    */
   public void attach(NetSocketInternal socket) {
     this.plain = socket;
-    SegmentSizedReads.apply(socket.channelHandlerContext().channel(), link.plainReadLimit());
+    link.plainReads().applyTo(socket.channelHandlerContext().channel());
     if (toPlainEarly != null) {
       ByteBuf e = toPlainEarly;
       toPlainEarly = null;

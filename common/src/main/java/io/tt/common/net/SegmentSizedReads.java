@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 
@@ -15,7 +14,7 @@ import io.netty.util.UncheckedBooleanSupplier;
  * left as a full segment and a 213-byte one, and the receiver paid a second delivery, wake-up and ACK for each
  * (bench/README.md, change 22). Below the limit the sizes are Netty's adaptive guesses, so a connection that
  * carries little still reads into small buffers. Over a real link the limit changes nothing: its segments are
- * smaller than either size.
+ * smaller than either size. One instance serves all the plain sockets of a mux connection.
  */
 public final class SegmentSizedReads implements RecvByteBufAllocator {
 
@@ -25,43 +24,35 @@ public final class SegmentSizedReads implements RecvByteBufAllocator {
    */
   public static final int LOOPBACK_SEGMENT = 65_400;
 
-  /** The last instance made: every connection of a process normally asks for the same limit. */
-  private static volatile SegmentSizedReads shared;
+  /** Netty's defaults (64 B to 64 KiB, starting at 2 KiB), whose guesses are capped; it keeps no state per read. */
+  private static final AdaptiveRecvByteBufAllocator ADAPTIVE = new AdaptiveRecvByteBufAllocator();
 
   private final int maxRead;
-  /** Netty's defaults (64 B to 64 KiB, starting at 2 KiB), whose guesses are capped. */
-  private final AdaptiveRecvByteBufAllocator adaptive = new AdaptiveRecvByteBufAllocator();
 
-  private SegmentSizedReads(int maxRead) {
+  /** Reads of at most {@code maxRead} bytes. */
+  public SegmentSizedReads(int maxRead) {
     this.maxRead = maxRead;
   }
 
-  /** Caps the reads of {@code channel} at {@code maxRead} bytes from now on. */
-  public static void apply(Channel channel, int maxRead) {
-    SegmentSizedReads s = shared;
-    if (s == null || s.maxRead != maxRead) {
-      shared = s = new SegmentSizedReads(maxRead);
-    }
-    channel.config().setRecvByteBufAllocator(s);
-  }
-
-  /** The cap (tests). */
-  int maxRead() {
-    return maxRead;
+  /** Caps the reads of {@code channel} from now on. */
+  public void applyTo(Channel channel) {
+    channel.config().setRecvByteBufAllocator(this);
   }
 
   @Override
   public Handle newHandle() {
-    return new Capped((ExtendedHandle) adaptive.newHandle(), maxRead);
+    return new Capped(ADAPTIVE.newHandle(), maxRead);
   }
 
-  /** The adaptive handle with every buffer it sizes capped. */
-  private static final class Capped implements ExtendedHandle {
-    private final ExtendedHandle delegate;
+  /**
+   * The adaptive handle with every buffer it sizes capped. Extended, as Netty's native transports require; its
+   * only extension, the supplier variant of continueReading, goes to the adaptive handle too.
+   */
+  private static final class Capped extends DelegatingHandle implements ExtendedHandle {
     private final int maxRead;
 
-    Capped(ExtendedHandle delegate, int maxRead) {
-      this.delegate = delegate;
+    Capped(Handle adaptive, int maxRead) {
+      super(adaptive);
       this.maxRead = maxRead;
     }
 
@@ -72,52 +63,12 @@ public final class SegmentSizedReads implements RecvByteBufAllocator {
 
     @Override
     public int guess() {
-      return Math.min(delegate.guess(), maxRead);
-    }
-
-    @Override
-    public void reset(ChannelConfig config) {
-      delegate.reset(config);
-    }
-
-    @Override
-    public void incMessagesRead(int numMessages) {
-      delegate.incMessagesRead(numMessages);
-    }
-
-    @Override
-    public void lastBytesRead(int bytes) {
-      delegate.lastBytesRead(bytes);
-    }
-
-    @Override
-    public int lastBytesRead() {
-      return delegate.lastBytesRead();
-    }
-
-    @Override
-    public void attemptedBytesRead(int bytes) {
-      delegate.attemptedBytesRead(bytes);
-    }
-
-    @Override
-    public int attemptedBytesRead() {
-      return delegate.attemptedBytesRead();
-    }
-
-    @Override
-    public boolean continueReading() {
-      return delegate.continueReading();
+      return Math.min(delegate().guess(), maxRead);
     }
 
     @Override
     public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-      return delegate.continueReading(maybeMoreDataSupplier);
-    }
-
-    @Override
-    public void readComplete() {
-      delegate.readComplete();
+      return ((ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
     }
   }
 }

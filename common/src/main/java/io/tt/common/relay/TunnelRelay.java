@@ -67,8 +67,8 @@ public final class TunnelRelay implements CoverTraffic.Covered {
                                   FrameOpener opener, Listener listener, ByteBuf opening) {
     TunnelRelay r = new TunnelRelay(plain, tunnel, encoder, opener, listener);
     r.heldOpening = opening;
-    SegmentSizedReads.apply(plain.channelHandlerContext().channel(),
-        encoder.largestPayloadWithin(SegmentSizedReads.LOOPBACK_SEGMENT));
+    new SegmentSizedReads(encoder.largestPayloadWithin(SegmentSizedReads.LOOPBACK_SEGMENT))
+        .applyTo(plain.channelHandlerContext().channel());
     plain.messageHandler(r::fromPlain);
     tunnel.messageHandler(r::fromTunnel);
     plain.drainHandler(v -> tunnel.resume());

@@ -36,6 +36,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -342,7 +343,11 @@ class MuxLinkFuzzTest {
         Socket t = new Socket();
         t.full = targetsFull;
         targets.put(stream, t);
+        CONFIG_ONLY.config().setRecvByteBufAllocator(new io.netty.channel.AdaptiveRecvByteBufAllocator());
         s.attachTarget(t.open(alloc), holds.get(stream));
+        // the target's reads are capped so that their DATA frames fit one loopback segment
+        assertInstanceOf(io.tt.common.net.SegmentSizedReads.class, CONFIG_ONLY.config().getRecvByteBufAllocator(),
+            "stream " + stream);
       }
 
       @Override

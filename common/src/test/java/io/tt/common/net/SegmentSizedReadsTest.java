@@ -15,7 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Reads of a plain socket sized so that their sealed frames leave as one loopback segment. */
@@ -64,7 +63,7 @@ class SegmentSizedReadsTest {
   @Test
   void buffersGrowWithFullReadsUpToTheCap() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    SegmentSizedReads.apply(ch, 65_240);
+    new SegmentSizedReads(65_240).applyTo(ch);
     RecvByteBufAllocator.Handle h = ch.config().getRecvByteBufAllocator().newHandle();
     h.reset(ch.config());
     ByteBuf first = h.allocate(ALLOC);
@@ -90,7 +89,7 @@ class SegmentSizedReadsTest {
   @Test
   void smallReadsKeepSmallBuffers() {
     EmbeddedChannel ch = new EmbeddedChannel();
-    SegmentSizedReads.apply(ch, 65_240);
+    new SegmentSizedReads(65_240).applyTo(ch);
     RecvByteBufAllocator.Handle h = ch.config().getRecvByteBufAllocator().newHandle();
     for (int i = 0; i < 40; i++) {
       h.reset(ch.config());
@@ -105,18 +104,5 @@ class SegmentSizedReadsTest {
     assertTrue(b.writableBytes() <= 256, "buffer of " + b.writableBytes());
     b.release();
     ch.finishAndReleaseAll();
-  }
-
-  /** Connections asking for the same cap share one allocator. */
-  @Test
-  void oneAllocatorPerCap() {
-    EmbeddedChannel a = new EmbeddedChannel();
-    EmbeddedChannel b = new EmbeddedChannel();
-    SegmentSizedReads.apply(a, 60_000);
-    SegmentSizedReads.apply(b, 60_000);
-    assertSame(a.config().getRecvByteBufAllocator(), b.config().getRecvByteBufAllocator());
-    assertEquals(60_000, ((SegmentSizedReads) a.config().getRecvByteBufAllocator()).maxRead());
-    a.finishAndReleaseAll();
-    b.finishAndReleaseAll();
   }
 }
