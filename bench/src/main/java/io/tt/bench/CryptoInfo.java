@@ -10,13 +10,7 @@ public final class CryptoInfo {
   }
 
   public static void main(String[] args) {
-    StringBuilder sb = new StringBuilder();
-    for (AeadMethod m : AeadMethod.values()) {
-      if (sb.length() > 0) {
-        sb.append(", ");
-      }
-      sb.append(m.wireName()).append(" by ").append(Aeads.implementation(m));
-    }
-    System.out.println(sb);
+    System.out.println(Aeads.describe(java.util.List.of(AeadMethod.values()))
+        + "; frames sent from heap arrays: " + io.tt.common.net.HeapSend.describe());
   }
 }

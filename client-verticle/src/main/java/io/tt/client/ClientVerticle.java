@@ -51,6 +51,8 @@ public final class ClientVerticle extends VerticleBase {
           return tun.compose(t -> vertx.deployVerticle(() -> new ProxyListenerVerticle(ctx),
               new DeploymentOptions().setInstances(cfg.instances())));
         })
+        .onSuccess(id -> LOG.fine(() -> "crypto: " + io.tt.common.crypto.Aeads.describe(cfg.tunnel().methods())
+              + "; frames sent from heap arrays: " + io.tt.common.net.HeapSend.describe()))
         .onSuccess(id -> LOG.info(() -> "TT client: HTTP and SOCKS5 proxy on " + cfg.listen() + ", server "
             + String.join(",", cfg.servers()) + " (" + picker.addresses().size() + " addresses), method "
             + cfg.tunnel().methods().get(0) + (vertx.isNativeTransportEnabled() ? " (epoll)" : " (NIO)")

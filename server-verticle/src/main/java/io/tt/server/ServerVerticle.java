@@ -81,6 +81,8 @@ public final class ServerVerticle extends VerticleBase {
         .compose(v -> cfg.metricsListen() == null ? Future.succeededFuture() : startMetrics(cfg))
         .onSuccess(v -> {
           started = true;
+          LOG.fine(() -> "crypto: " + io.tt.common.crypto.Aeads.describe(cfg.tunnel().methods())
+              + "; frames sent from heap arrays: " + io.tt.common.net.HeapSend.describe());
           LOG.info(() -> "TT server listening on " + cfg.listenHost() + ", ports " + cfg.tunnel().portRange()
               + ", methods " + cfg.tunnel().methods() + ", " + cfg.instances() + " event loops"
               + (vertx.isNativeTransportEnabled() ? " (epoll)" : " (NIO)")

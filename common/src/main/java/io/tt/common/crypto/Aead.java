@@ -35,6 +35,15 @@ public abstract class Aead {
    */
   public abstract boolean open(long counter, ByteBuf src, int srcIndex, int len, ByteBuf dst);
 
+  /**
+   * Whether seals and opens of units of about {@code length} bytes are cheapest with heap buffers: the JDK's
+   * ciphers work on arrays (a direct buffer costs them a copy), libsodium on native memory (a heap buffer costs it
+   * one).
+   */
+  public boolean prefersArrays(int length) {
+    return false;
+  }
+
   /** Writes the 12-byte nonce for a counter: the counter little-endian, zero-padded. */
   public static void nonce(long counter, byte[] nonce12) {
     for (int i = 0; i < 8; i++) {

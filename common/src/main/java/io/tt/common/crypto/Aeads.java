@@ -51,6 +51,12 @@ public final class Aeads {
     return useSodium(method) ? "libsodium " + Sodium.VERSION + " via " + Sodium.CALLS : "jdk";
   }
 
+  /** "aes-256-gcm by jdk (...), chacha20-poly1305 by libsodium ...": which implementation serves each method. */
+  public static String describe(java.util.List<AeadMethod> methods) {
+    return methods.stream().map(m -> m.wireName() + " by " + implementation(m))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   /** Creates the named implementation regardless of the default (benchmarks and tests): "jdk", "sodium" or "auto". */
   public static Aead create(String impl, AeadMethod method, byte[] key, byte[] aad) {
     if ("auto".equals(impl)) {

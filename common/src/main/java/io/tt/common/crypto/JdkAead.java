@@ -88,6 +88,11 @@ final class JdkAead extends Aead {
   }
 
   @Override
+  public boolean prefersArrays(int length) {
+    return true;
+  }
+
+  @Override
   public void seal(long counter, ByteBuf src, int srcIndex, int len, int zeroPad, ByteBuf dst) {
     if (zeroPad < 0 || zeroPad > ZEROS.length) {
       throw new IllegalArgumentException("padding out of range: " + zeroPad);
@@ -112,6 +117,12 @@ final class JdkAead extends Aead {
         int o = dst.arrayOffset() + w;
         n = cipher.update(src.array(), src.arrayOffset() + srcIndex, len, out, o);
         n += cipher.doFinal(ZEROS, 0, zeroPad, out, o + n);
+      } else if (dst.hasArray() && len + zeroPad <= STAGE - TAG) {
+        // A direct input into a heap output (a frame to be sent from the array, HeapSend): stage the input only.
+        byte[] in = STAGING.get()[0];
+        src.getBytes(srcIndex, in, 0, len);
+        System.arraycopy(ZEROS, 0, in, len, zeroPad);
+        n = cipher.doFinal(in, 0, len + zeroPad, dst.array(), dst.arrayOffset() + w);
       } else if (len + zeroPad <= STAGE - TAG) {
         byte[][] stage = STAGING.get();
         byte[] in = stage[0];
@@ -162,6 +173,11 @@ final class JdkAead extends Aead {
       int n;
       if (src.hasArray() && dst.hasArray()) {
         n = cipher.doFinal(src.array(), src.arrayOffset() + srcIndex, len, dst.array(), dst.arrayOffset() + w);
+      } else if (dst.hasArray() && len <= STAGE) {
+        // A direct input (read from the socket) into a heap output (to be sent from the array): stage the input only.
+        byte[] in = STAGING.get()[0];
+        src.getBytes(srcIndex, in, 0, len);
+        n = cipher.doFinal(in, 0, len, dst.array(), dst.arrayOffset() + w);
       } else if (len <= STAGE) {
         byte[][] stage = STAGING.get();
         src.getBytes(srcIndex, stage[0], 0, len);

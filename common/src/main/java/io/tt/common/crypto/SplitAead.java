@@ -22,6 +22,11 @@ final class SplitAead extends Aead {
   }
 
   @Override
+  public boolean prefersArrays(int length) {
+    return (length <= SMALL ? small : large).prefersArrays(length);
+  }
+
+  @Override
   public void seal(long counter, ByteBuf src, int srcIndex, int len, int zeroPad, ByteBuf dst) {
     (len + zeroPad <= SMALL ? small : large).seal(counter, src, srcIndex, len, zeroPad, dst);
   }

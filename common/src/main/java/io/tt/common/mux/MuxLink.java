@@ -8,6 +8,7 @@ import io.netty.util.collection.IntObjectHashMap;
 import io.tt.common.proxy.TargetAddress;
 import io.tt.common.relay.CoverTraffic;
 import io.tt.common.wire.FrameDecoder;
+import io.tt.common.net.HeapSend;
 import io.tt.common.net.SegmentSizedReads;
 import io.tt.common.wire.FrameEncoder;
 import io.tt.common.wire.Frames;
@@ -58,6 +59,8 @@ public final class MuxLink implements CoverTraffic.Covered {
   private final NetSocketInternal tunnel;
   private final FrameEncoder encoder;
   private final SegmentSizedReads plainReads;
+  /** Sends DATA frames sealed into a heap array without a copy into native memory; null where that does not apply. */
+  private final HeapSend heapSend;
   /** Set by {@link #start}: the client sends its first OPEN before the server's salt is there to key it. */
   private FrameDecoder decoder;
   private final ByteBufAllocator alloc;
@@ -92,6 +95,7 @@ public final class MuxLink implements CoverTraffic.Covered {
     this.encoder = encoder;
     this.plainReads = new SegmentSizedReads(encoder.largestPayloadWithin(SegmentSizedReads.LOOPBACK_SEGMENT));
     this.alloc = tunnel.channelHandlerContext().alloc();
+    this.heapSend = HeapSend.of(tunnel.channelHandlerContext().channel());
     this.server = server;
     this.receiveWindow = receiveWindow;
     this.peer = peer;
@@ -235,13 +239,25 @@ public final class MuxLink implements CoverTraffic.Covered {
       data.release();
       return;
     }
-    ByteBuf out = alloc.directBuffer(encoder.maxEncodedLength(data.readableBytes()));
+    int max = encoder.maxEncodedLength(data.readableBytes());
+    ByteBuf scratch = heapSend != null && encoder.prefersArrays(data.readableBytes()) && !tunnel.writeQueueFull()
+        ? HeapSend.scratch(max) : null;
+    ByteBuf out = scratch != null ? scratch : alloc.directBuffer(max);
     try {
       encoder.encodeMuxData(stream, data, out);
     } finally {
       data.release();
     }
-    write(out);
+    if (scratch == null) {
+      write(out);
+      return;
+    }
+    heapSend.send(scratch);
+    lastSendNanos = System.nanoTime();
+    if (scratch.isReadable()) {
+      // What the socket did not take goes the usual way, out of the thread's scratch array.
+      write(alloc.directBuffer(scratch.readableBytes()).writeBytes(scratch));
+    }
   }
 
   /** A REPLY, and {@code data} (may be null; released) in the same write. */
@@ -334,7 +350,9 @@ public final class MuxLink implements CoverTraffic.Covered {
       in.release();
       return;
     }
-    ByteBuf out = alloc.directBuffer(Math.max(in.readableBytes() + decoder.pendingBytes(), 1));
+    int max = Math.max(in.readableBytes() + decoder.pendingBytes(), 1);
+    // Opened into an array when the cipher works on arrays and the streams can send from one (HeapSend).
+    ByteBuf out = HeapSend.AVAILABLE && decoder.prefersArrays(max) ? alloc.heapBuffer(max) : alloc.directBuffer(max);
     try {
       decodeAll(in, out);
     } finally {

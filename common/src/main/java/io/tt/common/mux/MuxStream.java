@@ -3,6 +3,7 @@ package io.tt.common.mux;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.util.ReferenceCountUtil;
+import io.tt.common.net.HeapSend;
 import io.tt.common.wire.ReplyStatus;
 import io.vertx.core.Future;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -25,6 +26,8 @@ public final class MuxStream {
   private final int id;
   private final MuxWindow window;
   private NetSocketInternal plain;
+  /** Writes peer bytes opened into arrays straight from them to the plain socket; null where it cannot. */
+  private HeapSend plainSend;
   /** Peer bytes that came before the plain socket was attached (the server's target still connecting). */
   private ByteBuf toPlainEarly;
   /** Plain bytes read beyond the peer's window: sent as credit comes. */
@@ -78,7 +81,9 @@ public final class MuxStream {
    */
   public void attach(NetSocketInternal socket) {
     this.plain = socket;
-    link.plainReads().applyTo(socket.channelHandlerContext().channel());
+    io.netty.channel.Channel channel = socket.channelHandlerContext().channel();
+    link.plainReads().applyTo(channel);
+    plainSend = HeapSend.of(channel);
     if (toPlainEarly != null) {
       ByteBuf e = toPlainEarly;
       toPlainEarly = null;
@@ -232,7 +237,14 @@ public final class MuxStream {
   private void writeToPlain(ByteBuf data) {
     int n = data.readableBytes();
     down += n;
-    lastToPlain = plain.writeMessage(data);
+    if (plainSend != null && !plain.writeQueueFull()) {
+      plainSend.send(data); // consumes what the socket took at once
+    }
+    if (data.isReadable()) {
+      lastToPlain = plain.writeMessage(data);
+    } else {
+      data.release();
+    }
     window.delivered(n);
     if (!plain.writeQueueFull()) {
       grantDelivered();

@@ -50,6 +50,11 @@ public final class FrameDecoder {
    * tried its keys; it next expects that frame's body. Re-opening would reuse a nonce, which some
    * providers refuse even for decryption.
    */
+  /** Whether frames of about {@code length} bytes are cheapest opened into a heap buffer ({@link Aead#prefersArrays}). */
+  public boolean prefersArrays(int length) {
+    return aead.prefersArrays(length);
+  }
+
   public static FrameDecoder afterFirstHeader(Aead aead, ByteBufAllocator alloc, int payloadLength, int padLength) {
     FrameDecoder d = new FrameDecoder(aead, alloc);
     d.state = State.BODY;

@@ -185,6 +185,11 @@ public final class FrameEncoder {
     first = false;
   }
 
+  /** Whether frames of {@code payloadLength} bytes are cheapest sealed into a heap buffer ({@link Aead#prefersArrays}). */
+  public boolean prefersArrays(int payloadLength) {
+    return aead.prefersArrays(Math.min(payloadLength, chunk));
+  }
+
   /** The largest payload per frame. */
   public int chunk() {
     return chunk;

@@ -112,6 +112,10 @@ class AeadImplementationsTest {
         jdkDirect.seal(counter, src, 0, size, pad, out);
         assertArrayEquals(expected, bytes(out.skipBytes(1)), "jdk staged " + m + " " + size + "+" + pad);
         out.release();
+        // A direct input into a heap output (a frame sealed to be sent from its array, HeapSend).
+        ByteBuf toArray = Unpooled.buffer(4).writeByte(0x55);
+        jdkDirect.seal(counter, src, 0, size, pad, toArray);
+        assertArrayEquals(expected, bytes(toArray.skipBytes(1)), "jdk direct to heap " + m + " " + size + "+" + pad);
         if (so != null) {
           out = PooledByteBufAllocator.DEFAULT.directBuffer(8);
           out.writeByte(0x55);
@@ -170,6 +174,16 @@ class AeadImplementationsTest {
           assertFalse(impl(which, m, key, aad).open(counter + 1, sealed, 0, expected.length, opened), which);
           sealed.release();
           opened.release();
+          // A direct input opened into a heap output (the plaintext then sent from its array), and tampered.
+          ByteBuf directIn = direct(expected, 0);
+          ByteBuf intoArray = Unpooled.buffer(2).writeByte(0x55);
+          assertTrue(impl(which, m, key, aad).open(counter, directIn, 0, expected.length, intoArray), which);
+          assertArrayEquals(plain, java.util.Arrays.copyOf(bytes(intoArray.skipBytes(1)), size), which);
+          directIn.setByte(flip, expected[flip] ^ 0x40);
+          ByteBuf refused = Unpooled.buffer(2);
+          assertFalse(impl(which, m, key, aad).open(counter, directIn, 0, expected.length, refused), which);
+          assertEquals(0, refused.writerIndex());
+          directIn.release();
           // Heap buffers (the JDK's array API, or libsodium's fallback to it).
           ByteBuf heapOpened = Unpooled.buffer();
           assertTrue(impl(which, m, key, aad).open(counter, Unpooled.wrappedBuffer(expected), 0, expected.length,

@@ -42,7 +42,41 @@ class LaunchTest {
       ex.getResponseBody().write(b);
       ex.close();
     });
+    // Bulk both ways: /bulk/N serves N bytes of BULK_SEED's stream, /sha256 answers a body with its digest.
+    origin.createContext("/bulk/", ex -> {
+      int n = Integer.parseInt(ex.getRequestURI().getPath().substring("/bulk/".length()));
+      ex.sendResponseHeaders(200, n);
+      try (var body = ex.getResponseBody()) {
+        body.write(bulk(n));
+      }
+    });
+    origin.createContext("/sha256", ex -> {
+      byte[] digest;
+      try (var in = ex.getRequestBody()) {
+        digest = sha256(in.readAllBytes());
+      }
+      byte[] hex = java.util.HexFormat.of().formatHex(digest).getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, hex.length);
+      ex.getResponseBody().write(hex);
+      ex.close();
+    });
     origin.start();
+  }
+
+  private static final long BULK_SEED = 20261202L;
+
+  static byte[] bulk(int n) {
+    byte[] b = new byte[n];
+    new java.util.Random(BULK_SEED).nextBytes(b);
+    return b;
+  }
+
+  static byte[] sha256(byte[] b) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @AfterAll
@@ -97,6 +131,41 @@ class LaunchTest {
       assertFalse((serverLog + clientLog).contains("e2e-bin-tt-key"), "the key is never logged");
       assertFalse((serverLog + clientLog).contains(hello), "the traffic is never logged");
       assertTrue(serverLog.contains("tunnel on port"), "verbose logging was on: " + serverLog);
+    }
+  }
+
+  /**
+   * 48 MiB each way through bin/tt with aes-256-gcm, checked byte for byte: on JDK 22+ bin/tt's processes seal and
+   * open bulk frames into heap arrays and send from them (HeapSend), which the verbose log says.
+   */
+  @Test
+  void bulkBothWaysWithAesGcmArrivesIntact(@TempDir Path dir) throws Exception {
+    String range = range();
+    int proxy = Processes.freePort();
+    int size = 48 << 20;
+    Map<String, String> env = Map.of("TT_KEY", "e2e-bulk-key");
+    try (Processes ps = new Processes()) {
+      File slog = dir.resolve("server.log").toFile();
+      File clog = dir.resolve("client.log").toFile();
+      Process s = ps.start(env, slog, Processes.BIN_TT.toString(), "server", "-v", "-l", "127.0.0.1", "-r", range,
+          "-m", "aes-256-gcm");
+      Processes.awaitLog(slog, "TT server listening", s);
+      Process c = ps.start(env, clog, Processes.BIN_TT.toString(), "client", "-v", "-s", "127.0.0.1", "-r", range,
+          "-l", "127.0.0.1:" + proxy, "-m", "aes-256-gcm");
+      Processes.awaitListening(proxy, c, clog);
+      Path down = dir.resolve("down.bin");
+      curl("--socks5-hostname", "127.0.0.1:" + proxy, "-o", down.toString(), originUrl() + "bulk/" + size);
+      byte[] got = Files.readAllBytes(down);
+      assertEquals(size, got.length, "the whole download came");
+      assertTrue(java.util.Arrays.equals(sha256(bulk(size)), sha256(got)), "the download is byte for byte the origin's");
+      String upDigest = curl("--socks5-hostname", "127.0.0.1:" + proxy, "--data-binary", "@" + down,
+          originUrl() + "sha256");
+      assertEquals(java.util.HexFormat.of().formatHex(sha256(got)), upDigest.trim(), "the upload arrived intact");
+      String logs = Files.readString(slog.toPath()) + Files.readString(clog.toPath());
+      String expected = InstalledJdks.newest(22) != null ? "frames sent from heap arrays: on"
+          : "frames sent from heap arrays: off";
+      assertEquals(2, logs.split(java.util.regex.Pattern.quote(expected), -1).length - 1,
+          "server and client say: " + expected + "\n" + logs);
     }
   }
 
