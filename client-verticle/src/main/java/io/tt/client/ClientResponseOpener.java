@@ -46,6 +46,11 @@ final class ClientResponseOpener implements FrameOpener {
   }
 
   @Override
+  public boolean prefersArrays(int length) {
+    return frames != null && frames.prefersArrays(length); // the handshake's first frame goes the usual way
+  }
+
+  @Override
   public int pendingBytes() {
     FrameDecoder d = handshake.decoder();
     return d == null ? 0 : d.pendingBytes();

@@ -37,6 +37,11 @@ public final class DecoderOpener implements FrameOpener {
   }
 
   @Override
+  public boolean prefersArrays(int length) {
+    return decoder.prefersArrays(length);
+  }
+
+  @Override
   public int pendingBytes() {
     return decoder.pendingBytes();
   }

@@ -12,6 +12,11 @@ public interface FrameOpener {
    */
   boolean open(ByteBuf in, ByteBuf out);
 
+  /** Whether about {@code length} bytes of frames are cheapest opened into a heap buffer (see Aead#prefersArrays). */
+  default boolean prefersArrays(int length) {
+    return false;
+  }
+
   /** Bytes held from earlier input; {@code in.readableBytes() + pendingBytes()} bounds the output. */
   int pendingBytes();
 

@@ -2,6 +2,7 @@ package io.tt.common.relay;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.tt.common.net.HeapSend;
 import io.tt.common.net.SegmentSizedReads;
 import io.tt.common.wire.FrameEncoder;
 import io.vertx.core.Future;
@@ -26,6 +27,9 @@ public final class TunnelRelay implements CoverTraffic.Covered {
   private final FrameEncoder encoder;
   private final FrameOpener opener;
   private final ByteBufAllocator alloc;
+  /** Send from heap arrays (frames the JDK sealed, plaintext it opened) without a copy; null where they cannot. */
+  private final HeapSend toTunnel;
+  private final HeapSend toPlain;
   private final Listener listener;
   private long up;
   private long down;
@@ -46,6 +50,8 @@ public final class TunnelRelay implements CoverTraffic.Covered {
     this.encoder = encoder;
     this.opener = opener;
     this.alloc = tunnel.channelHandlerContext().alloc();
+    this.toTunnel = HeapSend.of(tunnel.channelHandlerContext().channel());
+    this.toPlain = HeapSend.of(plain.channelHandlerContext().channel());
     this.listener = listener;
   }
 
@@ -98,7 +104,10 @@ public final class TunnelRelay implements CoverTraffic.Covered {
     }
     ByteBuf held = heldOpening;
     int heldBytes = held == null ? 0 : held.readableBytes();
-    ByteBuf out = alloc.directBuffer(heldBytes + encoder.maxEncodedLength(n));
+    int max = heldBytes + encoder.maxEncodedLength(n);
+    ByteBuf scratch = toTunnel != null && encoder.prefersArrays(n) && !tunnel.writeQueueFull()
+        ? HeapSend.scratch(max) : null;
+    ByteBuf out = scratch != null ? scratch : alloc.directBuffer(max);
     if (held != null) {
       heldOpening = null;
       out.writeBytes(held);
@@ -111,6 +120,14 @@ public final class TunnelRelay implements CoverTraffic.Covered {
     }
     up += n;
     lastSendNanos = System.nanoTime();
+    if (scratch != null) {
+      toTunnel.send(scratch);
+      if (!scratch.isReadable()) {
+        return;
+      }
+      // What the socket did not take goes the usual way, out of the thread's scratch array.
+      out = alloc.directBuffer(scratch.readableBytes()).writeBytes(scratch);
+    }
     lastToTunnel = tunnel.writeMessage(out);
     if (tunnel.writeQueueFull()) {
       plain.pause();
@@ -131,7 +148,9 @@ public final class TunnelRelay implements CoverTraffic.Covered {
 
   /** Opens every whole frame in {@code in} (released here) and writes the payload to the plain side. */
   public void writeOpened(ByteBuf in) {
-    ByteBuf out = alloc.directBuffer(Math.max(in.readableBytes() + opener.pendingBytes(), 1));
+    int max = Math.max(in.readableBytes() + opener.pendingBytes(), 1);
+    // Opened into an array when the cipher works on arrays and the plaintext can be sent from one (HeapSend).
+    ByteBuf out = toPlain != null && opener.prefersArrays(max) ? alloc.heapBuffer(max) : alloc.directBuffer(max);
     boolean ok;
     try {
       ok = opener.open(in, out);
@@ -140,6 +159,11 @@ public final class TunnelRelay implements CoverTraffic.Covered {
     }
     if (out.isReadable()) {
       down += out.readableBytes();
+      if (toPlain != null && !plain.writeQueueFull()) {
+        toPlain.send(out); // consumes what the socket took at once
+      }
+    }
+    if (out.isReadable()) {
       lastToPlain = plain.writeMessage(out);
       if (plain.writeQueueFull()) {
         tunnel.pause();

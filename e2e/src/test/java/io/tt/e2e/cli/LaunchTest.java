@@ -8,6 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -135,11 +137,13 @@ class LaunchTest {
   }
 
   /**
-   * 48 MiB each way through bin/tt with aes-256-gcm, checked byte for byte: on JDK 22+ bin/tt's processes seal and
-   * open bulk frames into heap arrays and send from them (HeapSend), which the verbose log says.
+   * 48 MiB each way through bin/tt with aes-256-gcm, checked byte for byte, multiplexed and one connection per
+   * request: on JDK 22+ bin/tt's processes seal and open bulk frames into heap arrays and send from them
+   * (HeapSend), which the verbose log says.
    */
-  @Test
-  void bulkBothWaysWithAesGcmArrivesIntact(@TempDir Path dir) throws Exception {
+  @ParameterizedTest(name = "--mux {0}")
+  @ValueSource(strings = {"4", "0"})
+  void bulkBothWaysWithAesGcmArrivesIntact(String mux, @TempDir Path dir) throws Exception {
     String range = range();
     int proxy = Processes.freePort();
     int size = 48 << 20;
@@ -151,7 +155,7 @@ class LaunchTest {
           "-m", "aes-256-gcm");
       Processes.awaitLog(slog, "TT server listening", s);
       Process c = ps.start(env, clog, Processes.BIN_TT.toString(), "client", "-v", "-s", "127.0.0.1", "-r", range,
-          "-l", "127.0.0.1:" + proxy, "-m", "aes-256-gcm");
+          "-l", "127.0.0.1:" + proxy, "-m", "aes-256-gcm", "--mux", mux);
       Processes.awaitListening(proxy, c, clog);
       Path down = dir.resolve("down.bin");
       curl("--socks5-hostname", "127.0.0.1:" + proxy, "-o", down.toString(), originUrl() + "bulk/" + size);
