@@ -3,6 +3,8 @@ package io.tt.client;
 import io.tt.client.tun.TunClientPorts;
 import io.tt.client.tun.TunClientVerticle;
 import io.tt.common.config.ClientConfig;
+import io.tt.common.crypto.Aeads;
+import io.tt.common.net.HeapSend;
 import io.tt.common.schedule.PortSchedule;
 import io.tt.common.schedule.SlotClock;
 import io.vertx.core.DeploymentOptions;
@@ -51,8 +53,8 @@ public final class ClientVerticle extends VerticleBase {
           return tun.compose(t -> vertx.deployVerticle(() -> new ProxyListenerVerticle(ctx),
               new DeploymentOptions().setInstances(cfg.instances())));
         })
-        .onSuccess(id -> LOG.fine(() -> "crypto: " + io.tt.common.crypto.Aeads.describe(cfg.tunnel().methods())
-              + "; frames sent from heap arrays: " + io.tt.common.net.HeapSend.describe()))
+        .onSuccess(id -> LOG.fine(() -> "crypto: " + Aeads.describe(cfg.tunnel().methods())
+              + "; frames sent from heap arrays: " + HeapSend.describe()))
         .onSuccess(id -> LOG.info(() -> "TT client: HTTP and SOCKS5 proxy on " + cfg.listen() + ", server "
             + String.join(",", cfg.servers()) + " (" + picker.addresses().size() + " addresses), method "
             + cfg.tunnel().methods().get(0) + (vertx.isNativeTransportEnabled() ? " (epoll)" : " (NIO)")

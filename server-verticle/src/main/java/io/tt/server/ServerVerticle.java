@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tt.common.config.ServerConfig;
+import io.tt.common.crypto.Aeads;
+import io.tt.common.net.HeapSend;
 import io.tt.common.schedule.SlotClock;
 import io.tt.common.wire.LocalReplayFilter;
 import io.tt.server.cluster.ClusterReplayCheck;
@@ -81,8 +83,8 @@ public final class ServerVerticle extends VerticleBase {
         .compose(v -> cfg.metricsListen() == null ? Future.succeededFuture() : startMetrics(cfg))
         .onSuccess(v -> {
           started = true;
-          LOG.fine(() -> "crypto: " + io.tt.common.crypto.Aeads.describe(cfg.tunnel().methods())
-              + "; frames sent from heap arrays: " + io.tt.common.net.HeapSend.describe());
+          LOG.fine(() -> "crypto: " + Aeads.describe(cfg.tunnel().methods())
+              + "; frames sent from heap arrays: " + HeapSend.describe());
           LOG.info(() -> "TT server listening on " + cfg.listenHost() + ", ports " + cfg.tunnel().portRange()
               + ", methods " + cfg.tunnel().methods() + ", " + cfg.instances() + " event loops"
               + (vertx.isNativeTransportEnabled() ? " (epoll)" : " (NIO)")

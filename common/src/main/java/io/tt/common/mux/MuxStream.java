@@ -2,6 +2,7 @@ package io.tt.common.mux;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import io.tt.common.net.HeapSend;
 import io.tt.common.wire.ReplyStatus;
@@ -81,7 +82,7 @@ public final class MuxStream {
    */
   public void attach(NetSocketInternal socket) {
     this.plain = socket;
-    io.netty.channel.Channel channel = socket.channelHandlerContext().channel();
+    Channel channel = socket.channelHandlerContext().channel();
     link.plainReads().applyTo(channel);
     plainSend = HeapSend.of(channel);
     if (toPlainEarly != null) {
