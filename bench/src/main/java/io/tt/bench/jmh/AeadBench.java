@@ -23,7 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One AEAD seal / open of {@code size} bytes between pooled direct buffers (the relay's case), per implementation.
+ * One AEAD seal / open of {@code size} bytes from a pooled direct buffer (what a socket read gives) into a direct
+ * buffer or a heap array ({@code output}), per implementation.
  * Throughput in MB/s = size / (us/op). Run with {@code -prof gc}: gc.alloc.rate.norm is the bytes allocated per
  * operation (0 on the hot path).
  */
@@ -44,6 +45,10 @@ public class AeadBench {
   @Param({"16384", "65535"})
   public int size;
 
+  /** Where seal and open write: a pooled direct buffer, or a heap array (what TT sends from on JDK 22+, HeapSend). */
+  @Param({"direct", "heap"})
+  public String output;
+
   private Aead aead;
   private ByteBuf plain;
   private ByteBuf sealed;
@@ -63,7 +68,8 @@ public class AeadBench {
     ThreadLocalRandom.current().nextBytes(p);
     plain.writeBytes(p);
     sealed = PooledByteBufAllocator.DEFAULT.directBuffer(size + 512);
-    out = PooledByteBufAllocator.DEFAULT.directBuffer(size + 512);
+    out = "heap".equals(output) ? io.netty.buffer.Unpooled.wrappedBuffer(new byte[size + 512])
+        : PooledByteBufAllocator.DEFAULT.directBuffer(size + 512);
     aead.seal(7, plain, 0, size, sealed);
     sealed2 = PooledByteBufAllocator.DEFAULT.directBuffer(size + 512);
     aead.seal(8, plain, 0, size, sealed2);
