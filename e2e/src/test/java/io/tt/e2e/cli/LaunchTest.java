@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -165,6 +166,21 @@ class LaunchTest {
       String upDigest = curl("--socks5-hostname", "127.0.0.1:" + proxy, "--data-binary", "@" + down,
           originUrl() + "sha256");
       assertEquals(java.util.HexFormat.of().formatHex(sha256(got)), upDigest.trim(), "the upload arrived intact");
+      // Slow readers side by side: sockets fill, so sends go in part or wait behind queued bytes.
+      int slow = 8 << 20;
+      byte[] slowDigest = sha256(bulk(slow));
+      List<Process> readers = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        readers.add(new ProcessBuilder("curl", "-sS", "--max-time", "30", "--limit-rate", "6M", "--socks5-hostname",
+            "127.0.0.1:" + proxy, "-o", dir.resolve("slow" + i).toString(), originUrl() + "bulk/" + slow)
+            .redirectErrorStream(true).start());
+      }
+      for (int i = 0; i < readers.size(); i++) {
+        assertTrue(readers.get(i).waitFor(40, TimeUnit.SECONDS), "slow download " + i + " finished");
+        assertEquals(0, readers.get(i).exitValue(), "slow download " + i);
+        assertTrue(java.util.Arrays.equals(slowDigest, sha256(Files.readAllBytes(dir.resolve("slow" + i)))),
+            "slow download " + i + " is byte for byte the origin's");
+      }
       String logs = Files.readString(slog.toPath()) + Files.readString(clog.toPath());
       String expected = InstalledJdks.newest(22) != null ? "frames sent from heap arrays: on"
           : "frames sent from heap arrays: off";
