@@ -5,11 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.collection.IntObjectHashMap;
+import io.tt.common.net.HeapSend;
+import io.tt.common.net.SegmentSizedReads;
 import io.tt.common.proxy.TargetAddress;
 import io.tt.common.relay.CoverTraffic;
 import io.tt.common.wire.FrameDecoder;
-import io.tt.common.net.HeapSend;
-import io.tt.common.net.SegmentSizedReads;
 import io.tt.common.wire.FrameEncoder;
 import io.tt.common.wire.Frames;
 import io.tt.common.wire.MuxFrameType;
@@ -254,9 +254,9 @@ public final class MuxLink implements CoverTraffic.Covered {
     }
     heapSend.send(scratch);
     lastSendNanos = System.nanoTime();
-    if (scratch.isReadable()) {
-      // What the socket did not take goes the usual way, out of the thread's scratch array.
-      write(alloc.directBuffer(scratch.readableBytes()).writeBytes(scratch));
+    ByteBuf rest = HeapSend.restOfScratch(scratch, alloc);
+    if (rest != null) {
+      write(rest);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tt.common.net;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -13,6 +14,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * Sends bytes from a heap array straight into a socket, when nothing is queued before them.
@@ -36,6 +38,8 @@ public final class HeapSend {
 
   /** Largest unit a thread's scratch array holds: a read sealed as frames, with room to spare. */
   public static final int SCRATCH_SIZE = 160 * 1024;
+
+  private static final Logger LOG = Logger.getLogger(HeapSend.class.getName());
 
   private static final int MSG_DONTWAIT = 0x40;
   private static final int MSG_NOSIGNAL = 0x4000;
@@ -76,6 +80,9 @@ public final class HeapSend {
     return "off".equalsIgnoreCase(System.getProperty("tt.heap.send", "")) ? "off (-Dtt.heap.send=off)"
         : "off (not Linux, or native access not granted)";
   }
+
+  /** Whether a send from an array went out yet in this process: the first one is logged (-v), once. */
+  private static boolean used;
 
   private final Channel channel;
   private final int fd;
@@ -131,7 +138,19 @@ public final class HeapSend {
       return 0; // EAGAIN or an error: the channel's write queues the bytes or meets the error itself
     }
     buf.skipBytes((int) n);
+    if (!used) {
+      used = true; // a race between event loops logs it twice at worst
+      LOG.fine(() -> "first bytes sent to a socket straight from a heap array (" + n + " bytes)");
+    }
     return (int) n;
+  }
+
+  /**
+   * What {@link #send} left of the thread's scratch buffer, copied into native memory for the channel's own write
+   * (the scratch array is reused by the thread's next frame); null when the socket took it all.
+   */
+  public static ByteBuf restOfScratch(ByteBuf scratch, ByteBufAllocator alloc) {
+    return scratch.isReadable() ? alloc.directBuffer(scratch.readableBytes()).writeBytes(scratch) : null;
   }
 
   /**

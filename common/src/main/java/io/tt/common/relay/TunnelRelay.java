@@ -122,11 +122,10 @@ public final class TunnelRelay implements CoverTraffic.Covered {
     lastSendNanos = System.nanoTime();
     if (scratch != null) {
       toTunnel.send(scratch);
-      if (!scratch.isReadable()) {
+      out = HeapSend.restOfScratch(scratch, alloc);
+      if (out == null) {
         return;
       }
-      // What the socket did not take goes the usual way, out of the thread's scratch array.
-      out = alloc.directBuffer(scratch.readableBytes()).writeBytes(scratch);
     }
     lastToTunnel = tunnel.writeMessage(out);
     if (tunnel.writeQueueFull()) {
