@@ -18,7 +18,7 @@
 #
 # Environment: RUNS, SCALE_RUNS, BULK_BYTES, PAR_STREAMS, PAR_BYTES (per stream), CONN_N, CONN_WARM, NAGLE_N, SCALE_NS ("1000 10000"),
 # JAVA_NEW / JAVA_17 (JDK homes), TT_EXTRA_OPTS (extra TT CLI options, e.g. "--frame-size 65535"),
-# BENCH_SKIP ("scale" or "j17" ... to leave parts out). Bounded: about 15 minutes on 2 cores.
+# BENCH_SKIP ("scale" or "j17" ... to leave parts out). Bounded: about 10-12 minutes on 2 cores (the report records the time).
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
