@@ -39,13 +39,13 @@ public class AeadBench {
   @Param({"aes-256-gcm", "chacha20-poly1305"})
   public String method;
 
-  @Param({"jdk", "sodium"})
+  @Param({"jdk", "sodium", "openssl"})
   public String impl;
 
   @Param({"16384", "65535"})
   public int size;
 
-  /** Where seal and open write: a pooled direct buffer, or a heap array (what TT sends from on JDK 22+, HeapSend). */
+  /** Where seal and open write: a pooled direct buffer, or a heap array (what TT sends from on JDK 22+, SocketSend). */
   @Param({"direct", "heap"})
   public String output;
 

@@ -1,24 +1,30 @@
 package io.tt.common.crypto;
 
 /**
- * Creates the AEAD implementation for a method: libsodium through JNA where it is installed and faster, the JDK
- * otherwise. Both give the same bytes (the PROTOCOL.md vectors hold for each).
+ * Creates the AEAD implementation for a method: libsodium or OpenSSL where they are installed and faster or as fast
+ * without allocating, the JDK otherwise. All give the same bytes (the PROTOCOL.md vectors hold for each).
  *
- * <p>System property {@code tt.crypto}: {@code auto} (default), {@code jdk} (never libsodium) or {@code sodium}
- * (libsodium for both methods where available). In {@code auto} (measured in bench/README.md):
+ * <p>System property {@code tt.crypto}: {@code auto} (default), {@code jdk} (the JDK only), {@code sodium}
+ * (libsodium for both methods where available) or {@code openssl} (AES-256-GCM frame bodies by OpenSSL on every JDK,
+ * as {@code auto} does on JDK 17). In {@code auto} (measured in bench/README.md):
  * <ul>
  *   <li>ChaCha20-Poly1305 uses libsodium: no allocation, and the same speed on every JDK (JDK 17's own is 5x
  *   slower; JDK 20+ has AVX-512 intrinsics that are 1.25-1.5x faster per seal but allocate about 2 KB each, which
  *   end to end came to 5-8 % of the CPU per GiB).</li>
- *   <li>AES-256-GCM uses the JDK for frame bodies: its AES-NI/VAES intrinsic seals 2-3x faster than libsodium
- *   1.0.18, at about 1 KB of short-lived garbage per seal inside JCA's init (no public API changes a GCM nonce
- *   without it); the 3-byte headers and small frames (up to 2 KiB) go to libsodium where it is installed, which
- *   saves a JCA init (about a microsecond and a kilobyte) per frame ({@link SplitAead}).</li>
+ *   <li>AES-256-GCM: the 3-byte headers and small frames (up to 2 KiB) go to libsodium, which saves a JCA init
+ *   (about a microsecond and a kilobyte) per frame ({@link SplitAead}). Larger units go to the JDK from JDK 18 on:
+ *   JDK 25's AVX-512 intrinsic seals 16 KiB in 2.8 µs where OpenSSL 3.0 takes 4.0 (end to end 12-17 % less CPU per
+ *   GiB), at about 1 KB of short-lived garbage per seal inside JCA's init (no public API changes a GCM nonce without
+ *   it). On JDK 17, whose own AES-GCM is slower (4.8 µs), they go to OpenSSL where it is installed: as fast end to
+ *   end, and nothing allocated.</li>
  * </ul>
  */
 public final class Aeads {
 
   private static final String MODE = System.getProperty("tt.crypto", "auto").trim().toLowerCase(java.util.Locale.ROOT);
+
+  /** The first JDK whose AES-GCM bodies are left to the JDK in auto: 17's are slower than OpenSSL's, 25's faster. */
+  private static final int JDK_GCM_PREFERRED_FROM = 18;
 
   private Aeads() {
   }
@@ -31,22 +37,29 @@ public final class Aeads {
     if (key.length != AeadMethod.KEY_LENGTH) {
       throw new IllegalArgumentException("AEAD key must be 32 bytes");
     }
-    if (splitAes(method)) {
-      return new SplitAead(new SodiumAead(method, key, aad), new JdkAead(method, key, aad));
+    if (method == AeadMethod.AES_256_GCM && !"jdk".equals(MODE) && !"sodium".equals(MODE)) {
+      Aead large = openSslForAes() ? new OpenSslAead(key, aad) : new JdkAead(method, key, aad);
+      return SodiumAead.supports(method) ? new SplitAead(new SodiumAead(method, key, aad), large) : large;
     }
     return useSodium(method) ? new SodiumAead(method, key, aad) : new JdkAead(method, key, aad);
   }
 
-  /** auto, AES-256-GCM, libsodium's AES available: headers and small frames by libsodium, the rest by the JDK. */
-  private static boolean splitAes(AeadMethod method) {
-    return "auto".equals(MODE) && method == AeadMethod.AES_256_GCM && SodiumAead.supports(method);
+  /** Whether AES-256-GCM units over {@link SplitAead#SMALL} go to OpenSSL here. */
+  private static boolean openSslForAes() {
+    if (!OpenSslAead.available()) {
+      return false;
+    }
+    return "openssl".equals(MODE) || Runtime.version().feature() < JDK_GCM_PREFERRED_FROM;
   }
 
-  /** Which implementation serves a method here: "libsodium 1.0.18 via ffm" (or "via jna") or "jdk". */
+  /** Which implementation serves a method here, for the logs and the bench's report. */
   public static String implementation(AeadMethod method) {
-    if (splitAes(method)) {
-      return "jdk (units over " + SplitAead.SMALL + " B) + libsodium " + Sodium.VERSION + " via " + Sodium.CALLS
-          + " (headers, small frames)";
+    if (method == AeadMethod.AES_256_GCM && !"jdk".equals(MODE) && !"sodium".equals(MODE)) {
+      String large = openSslForAes() ? OpenSsl.VERSION + " via " + OpenSsl.CALLS : "jdk";
+      return SodiumAead.supports(method)
+          ? large + " (units over " + SplitAead.SMALL + " B) + libsodium " + Sodium.VERSION + " via " + Sodium.CALLS
+              + " (headers, small frames)"
+          : large;
     }
     return useSodium(method) ? "libsodium " + Sodium.VERSION + " via " + Sodium.CALLS : "jdk";
   }
@@ -57,10 +70,19 @@ public final class Aeads {
         .collect(java.util.stream.Collectors.joining(", "));
   }
 
-  /** Creates the named implementation regardless of the default (benchmarks and tests): "jdk", "sodium" or "auto". */
+  /**
+   * Creates the named implementation regardless of the default (benchmarks and tests): "jdk", "sodium", "openssl"
+   * (AES-256-GCM only, every unit) or "auto".
+   */
   public static Aead create(String impl, AeadMethod method, byte[] key, byte[] aad) {
     if ("auto".equals(impl)) {
       return create(method, key, aad);
+    }
+    if ("openssl".equals(impl)) {
+      if (method != AeadMethod.AES_256_GCM || !OpenSslAead.available()) {
+        throw new IllegalStateException("OpenSSL " + method + " is not available here");
+      }
+      return new OpenSslAead(key, aad);
     }
     if ("sodium".equals(impl)) {
       if (!SodiumAead.supports(method)) {
@@ -69,6 +91,11 @@ public final class Aeads {
       return new SodiumAead(method, key, aad);
     }
     return new JdkAead(method, key, aad);
+  }
+
+  /** Whether OpenSSL's AES-256-GCM can serve on this machine (libcrypto found). */
+  public static boolean openSslAvailable() {
+    return OpenSslAead.available();
   }
 
   /** Whether libsodium serves this method on this machine. */
