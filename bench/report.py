@@ -15,7 +15,8 @@ for line in open(raw):
     except ValueError:
         pass
 
-configs = [c for c in ["direct", "tt-aes", "tt-chacha", "tt-aes-j17", "tt-chacha-j17", "tt-aes-nomux", "ss-aes",
+configs = [c for c in ["direct", "tt-aes", "tt-chacha", "tt-aes-j17", "tt-chacha-j17", "tt-aes-nomux", "tt-aes-openssl",
+                       "ss-aes",
                        "ss-chacha", "ss-aes-nagle", "netty-floor"]
            if any(k[0] == c for k in vals)]
 scale_ns = sorted({int(m[5:].split("_")[0]) for (_, m) in vals if m.startswith("scale")})
@@ -59,7 +60,8 @@ def cell(c, m):
 
 
 pairs = [("tt-aes", "ss-aes", "TT/ss aes"), ("tt-chacha", "ss-chacha", "TT/ss chacha"),
-         ("tt-aes-j17", "ss-aes", "TT17/ss aes"), ("tt-chacha-j17", "ss-chacha", "TT17/ss chacha")]
+         ("tt-aes-j17", "ss-aes", "TT17/ss aes"), ("tt-chacha-j17", "ss-chacha", "TT17/ss chacha"),
+         ("tt-aes-openssl", "ss-aes", "TT-openssl/ss aes")]
 pairs = [p for p in pairs if p[0] in configs and p[1] in configs]
 
 
@@ -91,11 +93,13 @@ def r(a, b, m):
 
 
 for a, b, want, name in [("tt-aes", "ss-aes", 1.5, "bulk aes-256-gcm >= 1.5x ss-libev"),
-                         ("tt-chacha", "ss-chacha", 1.0, "bulk chacha20-poly1305 >= 1.0x ss-libev")]:
+                         ("tt-chacha", "ss-chacha", 1.0, "bulk chacha20-poly1305 >= 1.0x ss-libev"),
+                         ("tt-aes-openssl", "ss-aes", 1.5,
+                          "bulk aes-256-gcm >= 1.5x ss-libev with nothing allocated per frame (tt-aes-openssl)")]:
     x = r(a, b, "bulk_mbs")
     if x is not None:
         target(name, x >= want, f"{x:.2f}x")
-for a, b in [("tt-aes", "ss-aes"), ("tt-chacha", "ss-chacha")]:
+for a, b in [("tt-aes", "ss-aes"), ("tt-chacha", "ss-chacha"), ("tt-aes-openssl", "ss-aes")]:
     x = r(a, b, "conn_rps")
     if x is not None:
         target(f"connection rate >= 1.0x ss-libev ({a})", x >= 1.0, f"{x:.2f}x")
