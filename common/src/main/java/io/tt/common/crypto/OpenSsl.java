@@ -45,7 +45,9 @@ final class OpenSsl {
     String version = null;
     NativeLibrary loaded = null;
     if (!"jdk".equalsIgnoreCase(System.getProperty("tt.crypto", ""))) {
-      for (String name : new String[] {"libcrypto.so.3", "crypto", "libcrypto.so.1.1", "libcrypto.3.dylib"}) {
+      // Versioned names only: on macOS an unversioned "crypto" resolves to /usr/lib/libcrypto.dylib, Apple's stub
+      // that aborts the process when loaded.
+      for (String name : new String[] {"libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.3.dylib"}) {
         try {
           NativeLibrary lib = NativeLibrary.getInstance(name);
           Native.register(OpenSsl.class, lib);
