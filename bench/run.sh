@@ -18,7 +18,7 @@
 #
 # Environment: RUNS, SCALE_RUNS, BULK_BYTES, PAR_STREAMS, PAR_BYTES (per stream), CONN_N, CONN_WARM, NAGLE_N, SCALE_NS ("1000 10000"),
 # JAVA_NEW / JAVA_17 (JDK homes), TT_EXTRA_OPTS (extra TT CLI options, e.g. "--frame-size 65535"),
-# BENCH_SKIP ("scale", "j17", "openssl" ... to leave parts out). Bounded: about 10-12 minutes on 2 cores (the report records the time).
+# BENCH_SKIP ("scale", "j17", "jdkcrypto" ... to leave parts out). Bounded: about 10-12 minutes on 2 cores (the report records the time).
 set -euo pipefail
 
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -46,7 +46,7 @@ TT_RANGE_17=29200-29299
 P_TT_AES_NEW=29011 P_TT_CHA_NEW=29012 P_TT_AES_17=29013 P_TT_CHA_17=29014 P_TT_AES_NOMUX=29015
 P_SS_SRV_AES=29021 P_SS_SRV_CHA=29022 P_SS_AES=29031 P_SS_CHA=29032 P_SS_SRV_NAGLE=29023 P_SS_NAGLE=29033
 P_FLOOR_SRV=29041 P_FLOOR=29042
-TT_RANGE_OSSL=29300-29399 P_TT_AES_OSSL=29016
+TT_RANGE_JDKC=29300-29399 P_TT_AES_JDKC=29016
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
 skip() { [[ " $BENCH_SKIP " == *" $1 "* ]]; }
@@ -252,17 +252,14 @@ TT_EXTRA_OPTS="${TT_EXTRA_OPTS:-} --mux 0" tt_client "$JAVA_NEW" $TT_RANGE_NEW $
 TT_CLI_AES_NOMUX=$LAST_PID
 configs=("tt-aes|$P_TT_AES_NEW|$TT_CLI_AES_NEW|$TT_SRV_NEW" "tt-chacha|$P_TT_CHA_NEW|$TT_CLI_CHA_NEW|$TT_SRV_NEW"
          "tt-aes-nomux|$P_TT_AES_NOMUX|$TT_CLI_AES_NOMUX|$TT_SRV_NEW")
-# The allocation-free configuration: AES-256-GCM frame bodies by OpenSSL instead of the JDK (-Dtt.crypto=openssl),
-# its own server and client (a JVM property). Only where libcrypto is found.
-if ! skip openssl && TT_KEY=x "$JAVA_NEW/bin/java" -Dtt.crypto=openssl -cp "$bench_jar" io.tt.bench.CryptoInfo 2>/dev/null \
-    | grep -q "aes-256-gcm by OpenSSL"; then
-  TT_JAVA_OPTS="${TT_JAVA_OPTS:-} -Dtt.crypto=openssl" tt_server "$JAVA_NEW" $TT_RANGE_OSSL tt-server-openssl
-  TT_SRV_OSSL=$LAST_PID
-  TT_JAVA_OPTS="${TT_JAVA_OPTS:-} -Dtt.crypto=openssl" tt_client "$JAVA_NEW" $TT_RANGE_OSSL $P_TT_AES_OSSL aes-256-gcm \
-    tt-aes-openssl
-  configs+=("tt-aes-openssl|$P_TT_AES_OSSL|$LAST_PID|$TT_SRV_OSSL")
-else
-  log "no tt-aes-openssl row (libcrypto not found, or BENCH_SKIP has openssl)"
+# TT on the JDK's ciphers alone (-Dtt.crypto=jdk): what the native ones (libgcrypt, libsodium) buy, in the same run.
+# Its own server and client (a JVM property).
+if ! skip jdkcrypto; then
+  TT_JAVA_OPTS="${TT_JAVA_OPTS:-} -Dtt.crypto=jdk" tt_server "$JAVA_NEW" $TT_RANGE_JDKC tt-server-jdkcrypto
+  TT_SRV_JDKC=$LAST_PID
+  TT_JAVA_OPTS="${TT_JAVA_OPTS:-} -Dtt.crypto=jdk" tt_client "$JAVA_NEW" $TT_RANGE_JDKC $P_TT_AES_JDKC aes-256-gcm \
+    tt-aes-jdkcrypto
+  configs+=("tt-aes-jdkcrypto|$P_TT_AES_JDKC|$LAST_PID|$TT_SRV_JDKC")
 fi
 if ! skip j17; then
   tt_server "$JAVA_17" $TT_RANGE_17 tt-server-17; TT_SRV_17=$LAST_PID
@@ -378,7 +375,7 @@ env_md=$WORK/env.md
   echo "- TT crypto: $(TT_KEY=x "$JAVA_NEW/bin/java" -cp "$bench_jar" io.tt.bench.CryptoInfo 2>/dev/null || echo '?')"
   echo "- $(ss-server -h 2>&1 | sed -n 's/^\(shadowsocks-libev [0-9.]*\).*/\1/p' | head -1) with --no-delay (TCP_NODELAY, like TT) except the ss-aes-nagle row (its default), $(dpkg-query -W -f='libsodium ${Version}, libmbedcrypto ' libsodium23 2>/dev/null)$(dpkg-query -W -f='${Version}' 'libmbedcrypto*' 2>/dev/null | head -1); fast open: net.ipv4.tcp_fastopen=$(cat /proc/sys/net/ipv4/tcp_fastopen) (client only), ss-libev without --fast-open"
   echo "- $(curl --version | head -1 | cut -d' ' -f1-2); origin: bench's NIO server (sendfile); load client: bench's LoadClient (one thread)"
-  grep -q '^tt-aes-openssl' "$RAW" && echo "- tt-aes-openssl: TT on the same JDK with -Dtt.crypto=openssl (its own server and client): $(TT_KEY=x "$JAVA_NEW/bin/java" -Dtt.crypto=openssl -cp "$bench_jar" io.tt.bench.CryptoInfo 2>/dev/null | sed "s/, chacha20.*//"); nothing allocated per frame"
+  grep -q '^tt-aes-jdkcrypto' "$RAW" && echo "- tt-aes-jdkcrypto: TT on the same JDK with -Dtt.crypto=jdk (the JDK's ciphers alone; its own server and client)"
   echo "- netty-floor: bench's BareRelay pair on the same JDK (bare Netty epoll, SOCKS5 answered at once, no crypto, no protocol, no Vert.x, one event loop a side): the floor of a JVM relay, connection rate only"
   echo "- load average before/after the throughput runs: $load_before / $load_after (1/5/15 min; other work on the machine adds noise)"
   echo "- open files limit: $NOFILE (hard); runs: $RUNS (scale: $SCALE_RUNS); bulk $BULK_BYTES B; parallel $PAR_STREAMS x $PAR_BYTES B; connrate $CONN_N x 1 KiB after $CONN_WARM warm-up requests by the same load client (ss-aes-nagle: $NAGLE_N, no warm-up)"
