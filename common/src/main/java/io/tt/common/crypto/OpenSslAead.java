@@ -86,8 +86,11 @@ final class OpenSslAead extends Aead {
     this.rawAad = aad.clone();
   }
 
+  /** Loaded, and seals, opens and refuses a known frame as the JDK does ({@link KnownAnswer}); checked once. */
+  private static final boolean USABLE = OpenSsl.AVAILABLE && KnownAnswer.matchesJdk(OpenSslAead::new);
+
   static boolean available() {
-    return OpenSsl.AVAILABLE;
+    return USABLE;
   }
 
   private JdkAead fallback() {
