@@ -9,13 +9,14 @@ import java.lang.invoke.MethodHandle;
 import java.util.logging.Logger;
 
 /**
- * GnuPG's libgcrypt (1.10: Debian 12's {@code libgcrypt20}, which systemd pulls in) for AES-256-GCM: JNA direct
- * mapping for loading and on JVMs without the Foreign Function API, critical downcalls ({@link ForeignDowncalls})
- * for the per-frame calls on JDK 22+.
+ * GnuPG's libgcrypt (1.10: Debian 12's {@code libgcrypt20}, which apt and systemd depend on) for AES-256-GCM:
+ * JNA direct mapping for loading and on JVMs without the Foreign Function API, critical downcalls
+ * ({@link ForeignDowncalls}) for the per-frame calls on JDK 22+.
  *
  * <p>Why: a cipher handle keeps its key schedule and GCM tables and takes a new nonce in place, so a frame costs four
- * native calls and no allocation, where the JDK's {@code Cipher.init} allocates about 1.1 KB per frame; and its
- * VAES/VPCLMUL code seals 16 KiB about a third faster than OpenSSL 3.0's on the CPUs measured (bench/README.md).
+ * native calls and no allocation, where the JDK's {@code Cipher.init} allocates about 1.1 KB per frame; and it
+ * seals 16 KiB about a third faster than OpenSSL 3.0 on the CPU measured, as fast as JDK 25 end to end
+ * (bench/README.md, change 27).
  *
  * <p>Set the system property {@code tt.crypto=jdk} to never load it.
  */

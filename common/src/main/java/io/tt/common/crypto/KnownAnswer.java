@@ -31,7 +31,8 @@ final class KnownAnswer {
     ByteBuf sealed = Unpooled.directBuffer(plain.length + 3 + Aead.TAG);
     ByteBuf opened = Unpooled.directBuffer(plain.length + 3);
     try {
-      new JdkAead(AeadMethod.AES_256_GCM, key, aad).seal(7, Unpooled.wrappedBuffer(plain), 0, plain.length, 3, expected);
+      Aead jdk = new JdkAead(AeadMethod.AES_256_GCM, key, aad);
+      jdk.seal(7, Unpooled.wrappedBuffer(plain), 0, plain.length, 3, expected);
       Aead candidate = factory.apply(key, aad);
       candidate.seal(7, src, 0, plain.length, 3, sealed);
       if (!ByteBufUtil.equals(expected, sealed)) {
