@@ -12,9 +12,9 @@ package io.tt.common.crypto;
  *   slower; JDK 20+ has AVX-512 intrinsics that are 1.25-1.5x faster per seal but allocate about 2 KB each, which
  *   end to end came to 5-8 % of the CPU per GiB).</li>
  *   <li>AES-256-GCM: the 3-byte headers and small frames (up to 2 KiB) go to libsodium ({@link SplitAead}), larger
- *   units to libgcrypt (Debian's {@code libgcrypt20}): as fast end to end as JDK 25's AVX-512 intrinsic and faster
- *   than JDK 17's, and nothing allocated, where every JDK seal or open allocates about 1 KB inside JCA's init (no
- *   public API changes a GCM nonce without it). Without libgcrypt: OpenSSL on JDK 17 (as fast as the JDK there),
+ *   units to libgcrypt (Debian's {@code libgcrypt20}): within 0-9 % of the CPU of JDK 25's AVX-512 intrinsic end
+ *   to end, faster than JDK 17's, and nothing allocated, where every JDK seal or open allocates about 1 KB inside
+ *   JCA's init (no public API changes a GCM nonce without it). Without libgcrypt: OpenSSL on JDK 17 (as fast as the JDK there),
  *   the JDK from JDK 18 on (OpenSSL 3.0's GCM took 12-32 % more CPU per GiB than JDK 25's).</li>
  * </ul>
  */
