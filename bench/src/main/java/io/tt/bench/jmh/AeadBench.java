@@ -39,7 +39,7 @@ public class AeadBench {
   @Param({"aes-256-gcm", "chacha20-poly1305"})
   public String method;
 
-  @Param({"jdk", "sodium", "openssl", "gcrypt"})
+  @Param({"jdk", "sodium", "gcrypt"})
   public String impl;
 
   @Param({"16384", "65535"})

@@ -1,12 +1,11 @@
 package io.tt.common.crypto;
 
 /**
- * Creates the AEAD implementation for a method: native libraries where they are installed and at least as fast
- * without allocating, the JDK otherwise. All give the same bytes (the PROTOCOL.md vectors hold for each).
+ * Creates the AEAD implementation for a method: native libraries where they are installed and allocate nothing per
+ * frame, the JDK otherwise. All give the same bytes (the PROTOCOL.md vectors hold for each).
  *
- * <p>System property {@code tt.crypto}: {@code auto} (default), {@code jdk} (the JDK only), {@code sodium}
- * (libsodium for both methods where available), {@code gcrypt} or {@code openssl} (AES-256-GCM frame bodies by
- * libgcrypt or by OpenSSL). In {@code auto} (measured in bench/README.md, changes 26 and 27):
+ * <p>System property {@code tt.crypto}: {@code auto} (default), {@code jdk} (the JDK only) or {@code sodium}
+ * (libsodium for both methods where available). In {@code auto} (measured in bench/README.md, changes 26 and 27):
  * <ul>
  *   <li>ChaCha20-Poly1305 uses libsodium: no allocation, and the same speed on every JDK (JDK 17's own is 5x
  *   slower; JDK 20+ has AVX-512 intrinsics that are 1.25-1.5x faster per seal but allocate about 2 KB each, which
@@ -14,16 +13,15 @@ package io.tt.common.crypto;
  *   <li>AES-256-GCM: the 3-byte headers and small frames (up to 2 KiB) go to libsodium ({@link SplitAead}), larger
  *   units to libgcrypt (Debian's {@code libgcrypt20}): within 0-9 % of the CPU of JDK 25's AVX-512 intrinsic end
  *   to end, faster than JDK 17's, and nothing allocated, where every JDK seal or open allocates about 1 KB inside
- *   JCA's init (no public API changes a GCM nonce without it). Without libgcrypt: OpenSSL on JDK 17 (as fast as the JDK there),
- *   the JDK from JDK 18 on (OpenSSL 3.0's GCM took 12-32 % more CPU per GiB than JDK 25's).</li>
+ *   JCA's init (no public API changes a GCM nonce without it). Without libgcrypt, the JDK.</li>
  * </ul>
  */
 public final class Aeads {
 
   private static final String MODE = System.getProperty("tt.crypto", "auto").trim().toLowerCase(java.util.Locale.ROOT);
 
-  /** The first JDK whose AES-GCM is faster than OpenSSL 3.0's: 17's is not, 25's is (AVX-512). */
-  private static final int JDK_GCM_BEATS_OPENSSL_FROM = 18;
+  /** auto: AES-256-GCM units over {@link SplitAead#SMALL} are sealed by libgcrypt (decided once). */
+  private static final boolean GCRYPT_AES = "auto".equals(MODE) && GcryptAead.available();
 
   private Aeads() {
   }
@@ -36,44 +34,30 @@ public final class Aeads {
     if (key.length != AeadMethod.KEY_LENGTH) {
       throw new IllegalArgumentException("AEAD key must be 32 bytes");
     }
-    if (method == AeadMethod.AES_256_GCM && !"jdk".equals(MODE) && !"sodium".equals(MODE)) {
-      Aead large = switch (aesBodies()) {
-        case "gcrypt" -> new GcryptAead(key, aad);
-        case "openssl" -> new OpenSslAead(key, aad);
-        default -> new JdkAead(method, key, aad);
-      };
-      return SodiumAead.supports(method) ? new SplitAead(new SodiumAead(method, key, aad), large) : large;
+    if (splitAes(method)) {
+      Aead large = GCRYPT_AES ? new GcryptAead(key, aad) : new JdkAead(method, key, aad);
+      return new SplitAead(new SodiumAead(method, key, aad), large);
+    }
+    if (GCRYPT_AES && method == AeadMethod.AES_256_GCM) {
+      return new GcryptAead(key, aad); // no libsodium: libgcrypt seals the small units too (0.15 us for 3 bytes)
     }
     return useSodium(method) ? new SodiumAead(method, key, aad) : new JdkAead(method, key, aad);
   }
 
-  /** Who seals AES-256-GCM units over {@link SplitAead#SMALL} here: "gcrypt", "openssl" or "jdk". */
-  private static String aesBodies() {
-    switch (MODE) {
-      case "gcrypt":
-        return GcryptAead.available() ? "gcrypt" : "jdk";
-      case "openssl":
-        return OpenSslAead.available() ? "openssl" : "jdk";
-      default:
-        if (GcryptAead.available()) {
-          return "gcrypt";
-        }
-        return OpenSslAead.available() && Runtime.version().feature() < JDK_GCM_BEATS_OPENSSL_FROM ? "openssl" : "jdk";
-    }
+  /** auto, AES-256-GCM, libsodium's AES available: headers and small frames by libsodium, the rest split off. */
+  private static boolean splitAes(AeadMethod method) {
+    return "auto".equals(MODE) && method == AeadMethod.AES_256_GCM && SodiumAead.supports(method);
   }
 
   /** Which implementation serves a method here, for the logs and the bench's report. */
   public static String implementation(AeadMethod method) {
-    if (method == AeadMethod.AES_256_GCM && !"jdk".equals(MODE) && !"sodium".equals(MODE)) {
-      String large = switch (aesBodies()) {
-        case "gcrypt" -> "libgcrypt " + Gcrypt.VERSION + " via " + Gcrypt.CALLS;
-        case "openssl" -> OpenSsl.VERSION + " via " + OpenSsl.CALLS;
-        default -> "jdk";
-      };
-      return SodiumAead.supports(method)
-          ? large + " (units over " + SplitAead.SMALL + " B) + libsodium " + Sodium.VERSION + " via " + Sodium.CALLS
-              + " (headers, small frames)"
-          : large;
+    String large = GCRYPT_AES ? "libgcrypt " + Gcrypt.VERSION + " via " + Gcrypt.CALLS : "jdk";
+    if (splitAes(method)) {
+      return large + " (units over " + SplitAead.SMALL + " B) + libsodium " + Sodium.VERSION + " via " + Sodium.CALLS
+          + " (headers, small frames)";
+    }
+    if (GCRYPT_AES && method == AeadMethod.AES_256_GCM) {
+      return large;
     }
     return useSodium(method) ? "libsodium " + Sodium.VERSION + " via " + Sodium.CALLS : "jdk";
   }
@@ -85,18 +69,12 @@ public final class Aeads {
   }
 
   /**
-   * Creates the named implementation regardless of the default (benchmarks and tests): "jdk", "sodium", "openssl"
-   * or "gcrypt" (AES-256-GCM only, every unit), or "auto".
+   * Creates the named implementation regardless of the default (benchmarks and tests): "jdk", "sodium", "gcrypt"
+   * (AES-256-GCM only, every unit) or "auto".
    */
   public static Aead create(String impl, AeadMethod method, byte[] key, byte[] aad) {
     if ("auto".equals(impl)) {
       return create(method, key, aad);
-    }
-    if ("openssl".equals(impl)) {
-      if (method != AeadMethod.AES_256_GCM || !OpenSslAead.available()) {
-        throw new IllegalStateException("OpenSSL " + method + " is not available here");
-      }
-      return new OpenSslAead(key, aad);
     }
     if ("gcrypt".equals(impl)) {
       if (method != AeadMethod.AES_256_GCM || !GcryptAead.available()) {
@@ -111,11 +89,6 @@ public final class Aeads {
       return new SodiumAead(method, key, aad);
     }
     return new JdkAead(method, key, aad);
-  }
-
-  /** Whether OpenSSL's AES-256-GCM can serve on this machine (libcrypto found). */
-  public static boolean openSslAvailable() {
-    return OpenSslAead.available();
   }
 
   /** Whether libgcrypt's AES-256-GCM can serve on this machine. */

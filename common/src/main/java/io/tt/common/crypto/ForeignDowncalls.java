@@ -1,5 +1,8 @@
 package io.tt.common.crypto;
 
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
@@ -80,26 +83,15 @@ final class ForeignDowncalls {
    * or the JVM refuses them (native access denied), so the caller keeps its JNA path.
    */
   static MethodHandle intFunction(long address, int longArgs) {
-    Class<?>[] args = new Class<?>[longArgs];
-    java.util.Arrays.fill(args, long.class);
-    return function(address, int.class, args);
-  }
-
-  /**
-   * A handle calling the C function at {@code address} with the given Java types: {@code int.class} for a C int,
-   * {@code long.class} for a 64-bit integer or a pointer (passed as an address). Null when downcalls are
-   * unavailable or the JVM refuses them, so the caller keeps its JNA path.
-   */
-  static MethodHandle function(long address, Class<?> returnType, Class<?>... argTypes) {
     if (!AVAILABLE || address == 0) {
       return null;
     }
     try {
-      Object args = Array.newInstance(LAYOUT, argTypes.length);
-      for (int i = 0; i < argTypes.length; i++) {
-        Array.set(args, i, layoutOf(argTypes[i]));
+      Object args = Array.newInstance(LAYOUT, longArgs);
+      for (int i = 0; i < longArgs; i++) {
+        Array.set(args, i, JAVA_LONG);
       }
-      Object descriptor = DESCRIPTOR_OF.invoke(null, layoutOf(returnType), args);
+      Object descriptor = DESCRIPTOR_OF.invoke(null, JAVA_INT, args);
       Object target = OF_ADDRESS.invoke(null, address);
       return (MethodHandle) DOWNCALL.invoke(LINKER, target, descriptor, OPTIONS);
     } catch (ReflectiveOperationException | RuntimeException e) {
@@ -107,13 +99,18 @@ final class ForeignDowncalls {
     }
   }
 
-  private static Object layoutOf(Class<?> type) {
-    if (type == int.class) {
-      return JAVA_INT;
+  /**
+   * {@link #intFunction(long, int)} for the function {@code name} of a library JNA loaded; null when the library is
+   * null, lacks the function, or downcalls are unavailable.
+   */
+  static MethodHandle intFunction(NativeLibrary lib, String name, int longArgs) {
+    if (lib == null) {
+      return null;
     }
-    if (type == long.class) {
-      return JAVA_LONG;
+    try {
+      return intFunction(Pointer.nativeValue(lib.getFunction(name)), longArgs);
+    } catch (UnsatisfiedLinkError e) {
+      return null;
     }
-    throw new IllegalArgumentException("no C layout for " + type);
   }
 }

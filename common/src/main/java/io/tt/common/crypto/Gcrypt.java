@@ -75,13 +75,13 @@ final class Gcrypt {
     }
     AVAILABLE = ok;
     VERSION = version;
-    MethodHandle setkey = downcall(loaded, "gcry_cipher_setkey", 3);
-    MethodHandle setiv = downcall(loaded, "gcry_cipher_setiv", 3);
-    MethodHandle authenticate = downcall(loaded, "gcry_cipher_authenticate", 3);
-    MethodHandle encrypt = downcall(loaded, "gcry_cipher_encrypt", 5);
-    MethodHandle decrypt = downcall(loaded, "gcry_cipher_decrypt", 5);
-    MethodHandle gettag = downcall(loaded, "gcry_cipher_gettag", 3);
-    MethodHandle checktag = downcall(loaded, "gcry_cipher_checktag", 3);
+    MethodHandle setkey = ForeignDowncalls.intFunction(loaded, "gcry_cipher_setkey", 3);
+    MethodHandle setiv = ForeignDowncalls.intFunction(loaded, "gcry_cipher_setiv", 3);
+    MethodHandle authenticate = ForeignDowncalls.intFunction(loaded, "gcry_cipher_authenticate", 3);
+    MethodHandle encrypt = ForeignDowncalls.intFunction(loaded, "gcry_cipher_encrypt", 5);
+    MethodHandle decrypt = ForeignDowncalls.intFunction(loaded, "gcry_cipher_decrypt", 5);
+    MethodHandle gettag = ForeignDowncalls.intFunction(loaded, "gcry_cipher_gettag", 3);
+    MethodHandle checktag = ForeignDowncalls.intFunction(loaded, "gcry_cipher_checktag", 3);
     boolean all = setkey != null && setiv != null && authenticate != null && encrypt != null && decrypt != null
         && gettag != null && checktag != null;
     // All or none, so that CALLS says how every call is made.
@@ -99,18 +99,6 @@ final class Gcrypt {
   }
 
   private Gcrypt() {
-  }
-
-  /** Every argument of these functions is a pointer or a size_t, and each returns a gcry_error_t (0: success). */
-  private static MethodHandle downcall(NativeLibrary lib, String function, int args) {
-    if (lib == null) {
-      return null;
-    }
-    try {
-      return ForeignDowncalls.intFunction(Pointer.nativeValue(lib.getFunction(function)), args);
-    } catch (UnsatisfiedLinkError e) {
-      return null;
-    }
   }
 
   // The per-frame calls: a downcall where there is one. One method per function, each naming its own static final

@@ -97,12 +97,31 @@ final class GcryptAead extends Aead {
   }
 
   /** Gives {@code hd} this instance's key (its associated data goes to {@code aadAt}); false if libgcrypt refused. */
-  private boolean key(Handles h, long hd, int aadAt) {
+  private boolean giveKey(Handles h, long hd, int aadAt) {
     h.mem.put(KEY, rawKey);
     h.mem.put(aadAt, rawAad);
     boolean ok = Gcrypt.setkey(hd, h.base + KEY, AeadMethod.KEY_LENGTH) == 0;
     h.mem.put(KEY, NO_KEY); // the handle holds the schedule; the key need not stay
     return ok;
+  }
+
+  /** Where {@code len} bytes of {@code buf} can be read natively: in place in a direct buffer, else in the stage. */
+  private static long input(Handles h, ByteBuf buf, int index, int len) {
+    if (len == 0) {
+      return h.stageAddr; // not read
+    }
+    if (buf.hasMemoryAddress()) {
+      return buf.memoryAddress() + index;
+    }
+    h.stage.clear().limit(len);
+    buf.getBytes(index, h.stage);
+    return h.stageAddr;
+  }
+
+  /** Copies {@code len} bytes from the start of the stage to {@code dst} at {@code index}. */
+  private static void fromStage(Handles h, ByteBuf dst, int index, int len) {
+    h.stage.clear().limit(len);
+    dst.setBytes(index, h.stage);
   }
 
   private static long nonce(Handles h, long counter) {
@@ -117,43 +136,32 @@ final class GcryptAead extends Aead {
       throw new IllegalArgumentException("padding out of range: " + zeroPad);
     }
     int outLen = len + zeroPad + TAG;
-    boolean directIn = len == 0 || src.hasMemoryAddress();
     boolean directOut = dst.hasMemoryAddress();
-    if ((!directIn || !directOut) && outLen > STAGE_LEN) {
+    if ((!directOut || (len > 0 && !src.hasMemoryAddress())) && outLen > STAGE_LEN) {
       fallback().seal(counter, src, srcIndex, len, zeroPad, dst);
       return;
     }
     dst.ensureWritable(outLen);
     int w = dst.writerIndex();
     Handles h = HANDLES.get();
-    long in;
-    if (directIn) {
-      in = len == 0 ? h.stageAddr : src.memoryAddress() + srcIndex;
-    } else {
-      h.stage.clear().limit(len);
-      src.getBytes(srcIndex, h.stage);
-      in = h.stageAddr;
-    }
+    long in = input(h, src, srcIndex, len);
     long out = directOut ? dst.memoryAddress() + w : h.stageAddr; // in place when both are the stage
     long hd = h.seal;
-    boolean ok = true;
     if (h.sealing != this) {
-      h.sealing = null;
-      ok = key(h, hd, SEAL_AAD);
-      h.sealing = ok ? this : null;
+      h.sealing = giveKey(h, hd, SEAL_AAD) ? this : null;
     }
-    ok = ok && Gcrypt.setiv(hd, nonce(h, counter), AeadMethod.NONCE_LENGTH) == 0
+    boolean ok = h.sealing == this
+        && Gcrypt.setiv(hd, nonce(h, counter), AeadMethod.NONCE_LENGTH) == 0
         && Gcrypt.authenticate(hd, h.base + SEAL_AAD, rawAad.length) == 0
         && (len == 0 || Gcrypt.encrypt(hd, out, len, in, len) == 0)
         && (zeroPad == 0 || Gcrypt.encrypt(hd, out + len, zeroPad, h.base + ZEROS, zeroPad) == 0)
         && Gcrypt.gettag(hd, out + len + zeroPad, TAG) == 0;
     if (!ok) {
-      h.sealing = null;
+      h.sealing = null; // keyed again next time
       throw new IllegalStateException("aes-256-gcm seal failed in libgcrypt");
     }
     if (!directOut) {
-      h.stage.clear().limit(outLen);
-      dst.setBytes(w, h.stage);
+      fromStage(h, dst, w, outLen);
     }
     dst.writerIndex(w + outLen);
   }
@@ -163,32 +171,22 @@ final class GcryptAead extends Aead {
     if (len < TAG) {
       return false;
     }
-    boolean directIn = src.hasMemoryAddress();
     boolean directOut = dst.hasMemoryAddress();
-    if ((!directIn || !directOut) && len > STAGE_LEN) {
+    if ((!directOut || !src.hasMemoryAddress()) && len > STAGE_LEN) {
       return fallback().open(counter, src, srcIndex, len, dst);
     }
     int outLen = len - TAG;
     dst.ensureWritable(outLen);
     int w = dst.writerIndex();
     Handles h = HANDLES.get();
-    long in;
-    if (directIn) {
-      in = src.memoryAddress() + srcIndex;
-    } else {
-      h.stage.clear().limit(len);
-      src.getBytes(srcIndex, h.stage);
-      in = h.stageAddr;
-    }
+    long in = input(h, src, srcIndex, len);
     long out = directOut ? dst.memoryAddress() + w : h.stageAddr; // in place when both are the stage
     long hd = h.open;
-    boolean ok = true;
     if (h.opening != this) {
-      h.opening = null;
-      ok = key(h, hd, OPEN_AAD);
-      h.opening = ok ? this : null;
+      h.opening = giveKey(h, hd, OPEN_AAD) ? this : null;
     }
-    ok = ok && Gcrypt.setiv(hd, nonce(h, counter), AeadMethod.NONCE_LENGTH) == 0
+    boolean ok = h.opening == this
+        && Gcrypt.setiv(hd, nonce(h, counter), AeadMethod.NONCE_LENGTH) == 0
         && Gcrypt.authenticate(hd, h.base + OPEN_AAD, rawAad.length) == 0
         && (outLen == 0 || Gcrypt.decrypt(hd, out, outLen, in, outLen) == 0)
         && Gcrypt.checktag(hd, in + outLen, TAG) == 0;
@@ -199,8 +197,7 @@ final class GcryptAead extends Aead {
       return false;
     }
     if (!directOut) {
-      h.stage.clear().limit(outLen);
-      dst.setBytes(w, h.stage);
+      fromStage(h, dst, w, outLen);
     }
     dst.writerIndex(w + outLen);
     return true;

@@ -57,10 +57,12 @@ final class Sodium {
     AVAILABLE = ok;
     AES_AVAILABLE = ok && aes;
     VERSION = version;
-    MethodHandle aesSeal = downcall(loaded, "crypto_aead_aes256gcm_encrypt_detached", 10);
-    MethodHandle aesOpen = downcall(loaded, "crypto_aead_aes256gcm_decrypt_detached", 9);
-    MethodHandle chachaSeal = downcall(loaded, "crypto_aead_chacha20poly1305_ietf_encrypt_detached", 10);
-    MethodHandle chachaOpen = downcall(loaded, "crypto_aead_chacha20poly1305_ietf_decrypt_detached", 9);
+    MethodHandle aesSeal = ForeignDowncalls.intFunction(loaded, "crypto_aead_aes256gcm_encrypt_detached", 10);
+    MethodHandle aesOpen = ForeignDowncalls.intFunction(loaded, "crypto_aead_aes256gcm_decrypt_detached", 9);
+    MethodHandle chachaSeal =
+        ForeignDowncalls.intFunction(loaded, "crypto_aead_chacha20poly1305_ietf_encrypt_detached", 10);
+    MethodHandle chachaOpen =
+        ForeignDowncalls.intFunction(loaded, "crypto_aead_chacha20poly1305_ietf_decrypt_detached", 9);
     boolean allFour = aesSeal != null && aesOpen != null && chachaSeal != null && chachaOpen != null;
     // All four or none, so that CALLS says how every call is made.
     AES_SEAL = allFour ? aesSeal : null;
@@ -74,17 +76,6 @@ final class Sodium {
   }
 
   private Sodium() {
-  }
-
-  private static MethodHandle downcall(NativeLibrary lib, String function, int args) {
-    if (lib == null) {
-      return null;
-    }
-    try {
-      return ForeignDowncalls.intFunction(Pointer.nativeValue(lib.getFunction(function)), args);
-    } catch (UnsatisfiedLinkError e) {
-      return null;
-    }
   }
 
   // The relay's calls: a downcall where there is one. One method per function, each naming its own static final

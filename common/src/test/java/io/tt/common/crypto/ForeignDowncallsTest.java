@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * libsodium, libgcrypt and OpenSSL are called through the Foreign Function API on JDK 22+ and through JNA before: the build runs on the
+ * libsodium and libgcrypt are called through the Foreign Function API on JDK 22+ and through JNA before: the build runs on the
  * oldest supported JDK, so the cipher tests are run once more on the newest installed one (bin/tt's choice), where
  * the downcalls serve, and must all pass there too.
  */
@@ -23,9 +23,6 @@ class ForeignDowncallsTest {
     Assumptions.assumeTrue(Sodium.AVAILABLE, "libsodium not installed (apt-get install libsodium23)");
     boolean wanted = Runtime.version().feature() >= 22 && !"jna".equals(System.getProperty("tt.native.calls"));
     assertEquals(wanted ? "ffm" : "jna", Sodium.CALLS);
-    if (OpenSsl.AVAILABLE) {
-      assertEquals(wanted ? "ffm" : "jna", OpenSsl.CALLS, "OpenSSL's calls too");
-    }
     if (Gcrypt.AVAILABLE) {
       assertEquals(wanted ? "ffm" : "jna", Gcrypt.CALLS, "libgcrypt's calls too");
     }
@@ -36,7 +33,7 @@ class ForeignDowncallsTest {
   void cipherTestsPassOnTheNewestJdkThroughDowncalls(@TempDir Path dir) throws Exception {
     Assumptions.assumeTrue(Sodium.AVAILABLE, "libsodium not installed (apt-get install libsodium23)");
     // The test above, run there too, asserts that libsodium is called through downcalls in that JVM.
-    TestsOnThisJvm.runOnNewestJdk(dir, AeadImplementationsTest.class.getName(), NativeAesGcmTest.class.getName(),
+    TestsOnThisJvm.runOnNewestJdk(dir, AeadImplementationsTest.class.getName(), GcryptAeadTest.class.getName(),
         ForeignDowncallsTest.class.getName() + "#thisJvmUsesDowncallsExactlyWhenItHasTheApi");
   }
 }

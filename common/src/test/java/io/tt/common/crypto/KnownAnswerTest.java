@@ -28,9 +28,8 @@ class KnownAnswerTest {
   }
 
   @Test
-  void theInstalledNativeCiphersPassOrAreNotUsed() {
+  void theInstalledLibgcryptPasses() {
     // available() is the check's verdict; where the library loaded, it must have passed on this machine.
     assertEquals(Gcrypt.AVAILABLE, GcryptAead.available(), "libgcrypt loaded, so it must pass");
-    assertEquals(OpenSsl.AVAILABLE, OpenSslAead.available(), "OpenSSL loaded, so it must pass");
   }
 }
